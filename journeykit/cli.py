@@ -1,0 +1,123 @@
+"""The ``journeykit`` command: ``init``, ``check``, ``sample`` and ``quarterly``.
+
+Exit codes: 0 success; 1 a quarterly step failed (the others were still written); 2 bad arguments,
+an invalid workspace or invalid data (every problem is printed), or a report that already exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from . import __version__
+from .errors import JourneyKitError, ProblemsError
+
+OK, STEP_FAILED, INVALID = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except ProblemsError as error:
+        print(error, file=sys.stderr)
+        return INVALID
+    except (JourneyKitError, FileExistsError, FileNotFoundError) as error:
+        print(f"journeykit {args.command}: {error}", file=sys.stderr)
+        return INVALID
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="journeykit", description="Customer journey maps tied to real data.")
+    parser.add_argument("--version", action="version", version=f"journeykit {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    init = commands.add_parser("init", help="create a workspace from a journey template")
+    init.add_argument("directory")
+    init.add_argument("--template", required=True, help="ecommerce, saas, subscription, b2b_service or onboarding")
+    init.set_defaults(run=_init)
+
+    check = commands.add_parser("check", help="validate journey.yaml and every data source")
+    check.add_argument("workspace")
+    check.add_argument("--json", action="store_true", help="print the result as JSON")
+    check.add_argument("--refresh", action="store_true", help="re-read every file even if unchanged")
+    check.set_defaults(run=_check)
+
+    sample = commands.add_parser("sample", help="write the sample company's workspace (deterministic)")
+    sample.add_argument("directory")
+    sample.add_argument("--seed", type=int, default=2026)
+    sample.set_defaults(run=_sample)
+
+    quarterly = commands.add_parser("quarterly", help="produce the quarterly review report")
+    quarterly.add_argument("workspace")
+    quarterly.add_argument("--quarter", required=True, help="the quarter to review, e.g. 2026Q3")
+    quarterly.add_argument("--out", required=True, help="the report folder to create")
+    quarterly.add_argument("--previous", help="the previous quarter's report folder")
+    quarterly.add_argument("--lang", choices=("en", "fr"), default="en")
+    quarterly.add_argument("--jobs", type=int, default=2)
+    quarterly.add_argument("--force", action="store_true", help="replace an existing report")
+    quarterly.set_defaults(run=_quarterly)
+    return parser
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .templates import init
+
+    workspace = init(args.directory, args.template)
+    print(f"Created {workspace.file} from the {args.template!r} template.")
+    print(f"Next: drop your exports into {workspace.path / 'data'} (see its README.md), map them under "
+          f"'sources:' in journey.yaml, then run: journeykit check {args.directory}")
+    return OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .loading import check
+    from .summary import data_summary
+
+    problems, dataset = check(args.workspace, refresh=args.refresh)
+    if args.json:
+        print(json.dumps({"valid": not problems, "problems": [str(p) for p in problems],
+                          "tables": {name: asdict(info) for name, info in dataset.tables.items()},
+                          "findings": [asdict(f) for f in dataset.findings], "missing": dataset.missing},
+                         indent=2, default=str, ensure_ascii=False))
+        return INVALID if problems else OK
+    if problems:
+        raise ProblemsError(problems, f"{dataset.workspace.file} and its data are not valid")
+    journey = dataset.workspace.journey
+    print(f"Workspace {dataset.workspace.path}: {journey.name.get('en')} "
+          f"({len(journey.stages)} stages, {len(journey.touchpoints)} touchpoints, revision {journey.revision})")
+    summary = data_summary(dataset)
+    if summary.empty:
+        print("No data source yet: add sources to journey.yaml (see data/README.md).")
+    else:
+        print(summary.fillna("").to_string(index=False))
+    if dataset.missing:
+        print(f"No source for: {', '.join(dataset.missing)} (the steps that need them will say so).")
+    print(f"Findings ({len(dataset.findings)}):" if dataset.findings else "No data-quality finding.")
+    for finding in dataset.findings:
+        print(f"  - {finding.table}: {finding.message}")
+    print("Valid.")
+    return OK
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from .sample import generate
+
+    path = generate(args.directory, seed=args.seed)
+    print(f"Wrote the sample workspace to {path}")
+    return OK
+
+
+def _quarterly(args: argparse.Namespace) -> int:
+    from .report import quarterly
+
+    return quarterly(args.workspace, quarter=args.quarter, out=args.out, previous=args.previous,
+                     lang=args.lang, jobs=args.jobs, force=args.force)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""The engine that runs event-level analyses: DuckDB embedded, or Spark for very large data.
+
+Analyses are Ibis expressions over the typed tables that :mod:`journeykit.loading` staged as Parquet, so
+the very same code runs on DuckDB (one laptop, tens of millions of events) and on Spark (``engine:
+backend: spark`` in ``journey.yaml``). Only small aggregated results come back, as pandas frames.
+
+Examples
+--------
+>>> import journeykit as jk, tempfile                                     # doctest: +SKIP
+>>> engine = jk.Engine(jk.load("sample_data"))                            # doctest: +SKIP
+>>> engine.table("events", "2026Q3").count().execute()                    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+
+from . import contract
+from .loading import Dataset
+from .quarters import Quarter
+
+
+@dataclass
+class Engine:
+    """Ibis tables over a loaded :class:`~journeykit.loading.Dataset`; ``con`` is the Ibis backend."""
+
+    dataset: Dataset
+    con: Any = None
+    _tables: dict[str, ibis.Table] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.con is None:
+            self.con = connect(self.dataset)
+
+    def table(self, name: str, quarter: str | Quarter | None = None) -> ibis.Table:
+        """The typed table ``name``, restricted to ``quarter`` by its time column when given."""
+        if name not in self._tables:
+            path = self.dataset.path(name)
+            self._tables[name] = self.con.read_parquet(str(path), table_name=f"jk_{name}")
+        table = self._tables[name]
+        if quarter is None:
+            return table
+        period = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
+        column = table[contract.TIME_COLUMNS[name]]
+        return table.filter((column >= period.start) & (column < period.end))
+
+
+def connect(dataset: Dataset) -> Any:
+    """An Ibis backend configured from the workspace's ``engine:`` section."""
+    settings = dataset.workspace.journey.engine
+    if settings.backend == "spark":
+        from pyspark.sql import SparkSession  # optional dependency, only for engine: spark
+
+        builder = SparkSession.builder.appName("journeykit")
+        options = {"spark.sql.session.timeZone": "UTC", "spark.ui.enabled": "false", **settings.spark}
+        for key, value in options.items():
+            builder = builder.config(key, value)
+        return ibis.pyspark.connect(builder.getOrCreate())
+    config: dict[str, Any] = {"TimeZone": "UTC"}
+    if settings.memory_limit:
+        config["memory_limit"] = settings.memory_limit
+    if settings.threads:
+        config["threads"] = settings.threads
+    spill = dataset.workspace.cache / "spill"
+    spill.mkdir(parents=True, exist_ok=True)
+    config["temp_directory"] = str(spill)
+    return ibis.duckdb.connect(**config)
