@@ -238,7 +238,8 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
 def _labels(journey: Journey, collection: str) -> dict[str, str]:
     """Folded id and names (en, fr) of a collection's items -> id, for matching raw values leniently."""
     labels: dict[str, str] = {}
-    for item in getattr(journey, collection):
+    items = journey.all_channels() if collection == "channels" else getattr(journey, collection)
+    for item in items:
         for label in (item.name.en, item.name.fr, item.id):
             if label:
                 labels[_fold(label)] = item.id

@@ -174,7 +174,13 @@ class Opportunity(Strict):
 
 
 class Kpi(Strict):
-    """A measured indicator with an explicit definition, a target and an owner."""
+    """A measured indicator with an explicit definition, a target and an owner.
+
+    Values and targets are in the unit people use for the metric: NPS in points from -100 to 100; CSAT
+    (top-2-box), FCR, conversion, churn, retention and self-service rate in percent (0-100); CES in
+    points of its 1-7 scale. ``higher_is_better`` defaults to the metric's direction (lower is better for
+    CES and churn).
+    """
 
     id: Slug
     name: Text
@@ -185,8 +191,14 @@ class Kpi(Strict):
     stage: Slug | None = None
     unit: str = ""
     target: float | None = None
-    higher_is_better: bool = True
+    higher_is_better: bool | None = None
     owner: str = ""
+
+    @property
+    def better_when_higher(self) -> bool:
+        if self.higher_is_better is not None:
+            return self.higher_is_better
+        return self.metric not in ("ces", "churn")
 
 
 class ValidationRecord(Strict):
@@ -206,7 +218,6 @@ class SourceOptions(Strict):
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
     encoding: str | None = None
     decimal: Literal[".", ","] | None = None
-    thousands: str | None = Field(default=None, max_length=1)
     date_format: str | None = None
     sheet: str | int | None = None
     skip_rows: int = Field(default=0, ge=0)
@@ -293,7 +304,7 @@ class Journey(Strict):
     name: Text
     template: str | None = None
     objective: Objective = Field(default_factory=Objective)
-    channels: list[Channel] = Field(default_factory=lambda: [c.model_copy() for c in DEFAULT_CHANNELS])
+    channels: list[Channel] = Field(default_factory=list)
     personas: list[Persona] = Field(default_factory=list)
     stages: list[Stage] = Field(default_factory=list)
     touchpoints: list[Touchpoint] = Field(default_factory=list)
@@ -308,8 +319,14 @@ class Journey(Strict):
     def stage_ids(self) -> list[str]:
         return [stage.id for stage in self.stages]
 
+    def all_channels(self) -> list[Channel]:
+        """The default channels, then the workspace's own ``channels:`` (which add to or replace them by id)."""
+        merged = {channel.id: channel for channel in DEFAULT_CHANNELS}
+        merged.update({channel.id: channel for channel in self.channels})
+        return list(merged.values())
+
     def channel_kinds(self) -> dict[str, str]:
-        return {channel.id: channel.kind for channel in self.channels}
+        return {channel.id: channel.kind for channel in self.all_channels()}
 
     def event_to_touchpoint(self) -> dict[str, str]:
         """Raw event name -> touchpoint id, from every touchpoint's ``events`` and its own id."""
@@ -337,7 +354,7 @@ class Journey(Strict):
                     found.append(((key, index, "id"), f"id {item.id!r} is used twice in {key}; ids must be unique"))
                 seen.add(item.id)
 
-        stages, channels = set(self.stage_ids()), {c.id for c in self.channels}
+        stages, channels = set(self.stage_ids()), {c.id for c in self.all_channels()}
         personas = {p.id for p in self.personas} | {"all"}
         touchpoints, pain_points = {t.id for t in self.touchpoints}, {p.id for p in self.pain_points}
         kpis = {k.id for k in self.kpis}
@@ -372,7 +389,7 @@ class Journey(Strict):
         target = self.objective.target_kpi
         if target is not None and target not in kpis:
             found.append((("objective", "target_kpi"), unknown("KPI", target, kpis)))
-        owners: dict[str, str] = {}
+        owners: dict[str, str] = {tp.id: tp.id for tp in self.touchpoints}
         for index, tp in enumerate(self.touchpoints):
             for event in tp.events:
                 if event in owners and owners[event] != tp.id:

@@ -38,7 +38,7 @@ def init(directory: str | os.PathLike[str], template: str) -> Workspace:
 
     Nothing is written when the template is unknown or the folder already holds files.
     """
-    journey = load_template(template)
+    load_template(template)  # validates the name and the template before anything is written
     folder = Path(directory)
     if folder.exists() and any(folder.iterdir()):
         raise FileExistsError(f"{folder} is not empty; init only writes into a new or empty folder")
@@ -46,4 +46,4 @@ def init(directory: str | os.PathLike[str], template: str) -> Workspace:
     (folder / "data").mkdir()
     (folder / "interviews").mkdir()
     shutil.copyfile(TEMPLATES / "data_README.md", folder / "data" / "README.md")
-    return Workspace.create(folder, journey)
+    return Workspace.create(folder, _read_text(JOURNEY_TEMPLATES / f"{template}.yaml"))

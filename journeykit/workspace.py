@@ -13,6 +13,7 @@ workspace never overwrite each other silently.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -187,14 +188,23 @@ class Workspace:
         return cls(folder.resolve(), parse_journey(text, str(file)))
 
     @classmethod
-    def create(cls, path: str | os.PathLike[str], journey: Journey) -> "Workspace":
-        """Write a new workspace; refuse when ``path`` already holds a ``journey.yaml``."""
+    def create(cls, path: str | os.PathLike[str], journey: Journey | str) -> "Workspace":
+        """Write a new workspace from a journey, or from YAML text (kept as written, comments included).
+
+        Refuses when ``path`` already holds a ``journey.yaml``.
+        """
         folder = Path(path)
         if (folder / JOURNEY_FILE).exists():
             raise FileExistsError(f"{folder / JOURNEY_FILE} already exists; open it instead of creating it")
+        if isinstance(journey, str):
+            text = re.sub(r"^revision:.*\n", "", journey, flags=re.M)
+            text = re.sub(r"^(schema_version:)", r"revision: 1\n\1", text, count=1, flags=re.M)
+            first = parse_journey(text, str(folder / JOURNEY_FILE))
+        else:
+            first = journey.model_copy(update={"revision": 1})
+            text = dump_journey(first)
         folder.mkdir(parents=True, exist_ok=True)
-        first = journey.model_copy(update={"revision": 1})
-        _atomic_write(folder / JOURNEY_FILE, dump_journey(first))
+        _atomic_write(folder / JOURNEY_FILE, text)
         return cls(folder.resolve(), first)
 
     @property
