@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import yaml
@@ -241,6 +241,22 @@ class Workspace:
             saved = checked.model_copy(update={"revision": self.journey.revision + 1})
             if self.file.exists():
                 self._archive()
+            _atomic_write(self.file, dump_journey(saved))
+        self.journey = saved
+        return self
+
+    def update(self, change: Callable[[Journey], Journey]) -> "Workspace":
+        """Apply ``change`` to the newest saved journey and save it, as one locked step.
+
+        Use this when several processes write to one workspace (parallel notebooks, two workshop tabs):
+        ``change`` receives the journey as it is on disk now, so changes made by others since this copy
+        was loaded are kept, not overwritten.
+        """
+        with _locked(self.path):
+            current = parse_journey(_read_text(self.file), str(self.file))
+            changed = parse_journey(dump_journey(change(current)), str(self.file))
+            saved = changed.model_copy(update={"revision": current.revision + 1})
+            self._archive()
             _atomic_write(self.file, dump_journey(saved))
         self.journey = saved
         return self

@@ -1,0 +1,180 @@
+"""Every chart of journeykit, as Altair values with one theme.
+
+Builders take small pandas frames (the results of the analysis functions) and a language, and return an
+Altair chart; they never display anything and never aggregate more than a few hundred rows. Test them with
+``chart.to_dict()``. :func:`setup` (called once by a notebook) registers the theme and picks the renderer:
+``svg`` by default, static and drawn without any network, so reports open offline and nbval compares
+outputs exactly.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .i18n import label
+
+PALETTE = ["#1b6ca8", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f"]
+EMOTION_COLORS = {"measured": "#1b6ca8", "assumed": "#f28e2b"}
+FONT = "Helvetica, Arial, sans-serif"
+
+
+def theme() -> alt.theme.ThemeConfig:
+    """journeykit's theme: readable on a projector, colour-blind-safe palette, no chart border."""
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 260},
+            "range": {"category": PALETTE},
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#e6e6e6"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "title": {"fontSize": 16, "anchor": "start", "fontWeight": 600},
+            "header": {"labelFontSize": 12, "titleFontSize": 13},
+        }
+    }
+
+
+def setup(renderer: str = "svg") -> None:
+    """Register and enable the theme, and choose how charts are drawn (``svg``, ``png`` or ``default``)."""
+    alt.theme.register("journeykit", enable=True)(theme)
+    alt.renderers.enable(renderer)
+
+
+def _title(key: str, lang: str, **values: object) -> str:
+    return label(key, lang, **values)
+
+
+def funnel_chart(frame: pd.DataFrame, stage_names: dict[str, str], lang: str = "en") -> alt.Chart:
+    """Customers per stage with the conversion to the next stage written beside each bar.
+
+    ``frame``: :func:`journeykit.stages.funnel` without split (``stage``, ``stage_order``, ``customers``,
+    ``conversion``).
+    """
+    data = frame.assign(name=frame["stage"].map(stage_names).fillna(frame["stage"]),
+                        conversion_text=frame["conversion"].map(lambda v: "" if pd.isna(v) else f"→ {v:.0%}"))
+    order = list(data.sort_values("stage_order")["name"])
+    base = alt.Chart(data).encode(y=alt.Y("name:N", sort=order, title=None))
+    bars = base.mark_bar(color=PALETTE[0]).encode(
+        x=alt.X("customers:Q", title=_title("customers", lang)),
+        tooltip=[alt.Tooltip("name:N", title=_title("stage", lang)),
+                 alt.Tooltip("customers:Q", format=","),
+                 alt.Tooltip("conversion:Q", format=".0%", title=_title("conversion", lang))])
+    text = base.mark_text(align="left", dx=4, fontSize=12).encode(x="customers:Q", text="conversion_text:N")
+    return (bars + text).properties(title=_title("funnel_title", lang), height=max(120, 34 * len(order)))
+
+
+def durations_chart(frame: pd.DataFrame, stage_names: dict[str, str], lang: str = "en") -> alt.Chart:
+    """Median days from entering a stage to entering a later one (``stage``, ``stage_order``, ``median_days``)."""
+    data = frame.dropna(subset=["median_days"]).assign(name=lambda f: f["stage"].map(stage_names).fillna(f["stage"]))
+    order = list(data.sort_values("stage_order")["name"])
+    return alt.Chart(data).mark_bar(color=PALETTE[1]).encode(
+        y=alt.Y("name:N", sort=order, title=None),
+        x=alt.X("median_days:Q", title=_title("median_days", lang)),
+        tooltip=[alt.Tooltip("name:N", title=_title("stage", lang)), alt.Tooltip("median_days:Q", format=".1f")],
+    ).properties(title=_title("durations_title", lang), height=max(120, 34 * len(order)))
+
+
+def split_conversion_chart(frame: pd.DataFrame, stage_names: dict[str, str], lang: str = "en",
+                           group_title: str = "") -> alt.Chart:
+    """Conversion per stage and group (``stage``, ``stage_order``, ``group``, ``conversion``, ``customers``)."""
+    data = frame.dropna(subset=["conversion"]).assign(name=lambda f: f["stage"].map(stage_names).fillna(f["stage"]))
+    order = list(data.drop_duplicates("stage").sort_values("stage_order")["name"])
+    return alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("name:N", sort=order, title=None),
+        y=alt.Y("conversion:Q", axis=alt.Axis(format="%"), title=_title("conversion", lang)),
+        color=alt.Color("group:N", title=group_title or None),
+        tooltip=["group:N", "name:N", alt.Tooltip("conversion:Q", format=".1%"), alt.Tooltip("customers:Q", format=",")],
+    ).properties(title=_title("conversion_split_title", lang))
+
+
+def coverage_chart(frame: pd.DataFrame, stage_names: dict[str, str], lang: str = "en") -> alt.Chart:
+    """Stage x channel kind matrix; cell colour = customers reached, red outline = gap.
+
+    ``frame``: ``stage``, ``stage_order``, ``kind`` (digital, phone, in_person, indirect), ``touchpoints``,
+    ``customers``, ``gap`` (bool).
+    """
+    data = frame.assign(name=frame["stage"].map(stage_names).fillna(frame["stage"]),
+                        kind_label=frame["kind"].map(lambda k: label(f"kind_{k}", lang)))
+    order = list(data.drop_duplicates("stage").sort_values("stage_order")["name"])
+    base = alt.Chart(data).encode(x=alt.X("name:N", sort=order, title=None),
+                                  y=alt.Y("kind_label:N", title=None))
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("customers:Q", scale=alt.Scale(scheme="blues"), title=_title("customers", lang)),
+        tooltip=["name:N", "kind_label:N", alt.Tooltip("touchpoints:Q"), alt.Tooltip("customers:Q", format=",")])
+    gaps = base.transform_filter("datum.gap").mark_rect(fill=None, stroke="#e15759", strokeWidth=2)
+    counts = base.mark_text(fontSize=12).encode(text="touchpoints:Q")
+    return (cells + gaps + counts).properties(title=_title("coverage_title", lang), height=180)
+
+
+def emotion_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
+    """The measured emotion curve with its confidence band, beside the curve the workshop assumed.
+
+    ``frame``: one row per point on the journey, in order: ``position`` (int), ``label``, ``measured``,
+    ``low``, ``high``, ``assumed`` (may be NaN), ``n``, ``disagree`` (bool).
+    """
+    order = list(frame.sort_values("position")["label"])
+    x = alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-35))
+    scale = alt.Scale(domain=[-2, 2])
+    base = alt.Chart(frame)
+    band = base.mark_area(opacity=0.2, color=EMOTION_COLORS["measured"]).encode(
+        x=x, y=alt.Y("low:Q", scale=scale, title=_title("emotion", lang)), y2="high:Q")
+    measured = base.mark_line(point=True, color=EMOTION_COLORS["measured"]).encode(
+        x=x, y=alt.Y("measured:Q", scale=scale),
+        tooltip=["label:N", alt.Tooltip("measured:Q", format=".2f"), alt.Tooltip("low:Q", format=".2f"),
+                 alt.Tooltip("high:Q", format=".2f"), "n:Q"])
+    assumed = base.transform_filter("isValid(datum.assumed)").mark_line(
+        point=True, strokeDash=[6, 4], color=EMOTION_COLORS["assumed"]).encode(
+        x=x, y=alt.Y("assumed:Q", scale=scale), tooltip=["label:N", "assumed:Q"])
+    flags = base.transform_filter("datum.disagree").mark_point(shape="diamond", size=160, color="#e15759",
+                                                             filled=True).encode(x=x, y="measured:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#999").encode(y="y:Q")
+    return (zero + band + measured + assumed + flags).properties(title=_title("emotion_title", lang), width=640)
+
+
+def impact_effort_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
+    """Opportunities on the impact/effort matrix (``title``, ``impact`` 1-5, ``effort`` 1-5, ``priority``)."""
+    quadrants = pd.DataFrame({"x": [1.1, 4.9, 1.1, 4.9], "y": [4.9, 4.9, 1.1, 1.1], "align": ["left", "right"] * 2,
+                              "text": [label(f"quadrant_{k}", lang) for k in ("quick_wins", "big_bets",
+                                                                               "fill_ins", "money_pits")]})
+    scale = alt.Scale(domain=[1, 5])
+    points = alt.Chart(frame).mark_circle(opacity=0.85).encode(
+        x=alt.X("effort:Q", scale=scale, title=_title("effort", lang)),
+        y=alt.Y("impact:Q", scale=scale, title=_title("impact", lang)),
+        size=alt.Size("priority:Q", legend=None, scale=alt.Scale(range=[80, 600])),
+        color=alt.value(PALETTE[0]),
+        tooltip=["title:N", alt.Tooltip("impact:Q", format=".1f"), alt.Tooltip("effort:Q", format=".1f"),
+                 alt.Tooltip("priority:Q", format=".2f")])
+    names = alt.Chart(frame).mark_text(align="left", dx=9, fontSize=11).encode(x="effort:Q", y="impact:Q",
+                                                                               text="title:N")
+    rules = alt.Chart(pd.DataFrame({"v": [3]})).mark_rule(color="#bbb")
+    marks = alt.Chart(quadrants).mark_text(color="#888", fontSize=12, fontStyle="italic").encode(
+        x="x:Q", y="y:Q", text="text:N", align=alt.Align("align:N", legend=None))
+    return (rules.encode(x="v:Q") + rules.encode(y="v:Q") + marks + points + names).properties(
+        title=_title("impact_effort_title", lang), width=520, height=420)
+
+
+def kpi_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
+    """KPIs now vs target: ``name``, ``value``, ``low``, ``high``, ``target``, ``unit``, ``on_track`` (bool)."""
+    data = frame.dropna(subset=["value"])
+    base = alt.Chart(data).encode(y=alt.Y("name:N", title=None, sort=None))
+    interval = base.mark_rule(strokeWidth=2, color="#999").encode(x=alt.X("low:Q", title=None), x2="high:Q")
+    value = base.mark_point(filled=True, size=120).encode(
+        x="value:Q", color=alt.Color("on_track:N", scale=alt.Scale(domain=[True, False],
+                                                                     range=[PALETTE[2], PALETTE[3]]), legend=None),
+        tooltip=["name:N", alt.Tooltip("value:Q", format=".1f"), "target:Q", "unit:N"])
+    target = base.mark_tick(color="#333", thickness=2, size=22).encode(x="target:Q")
+    return (interval + value + target).resolve_scale(x="independent").properties(
+        title=_title("kpi_title", lang), height=max(120, 36 * len(data)))
+
+
+def bar_chart(frame: pd.DataFrame, x: str, y: str, title: str, color: str | None = None,
+              x_format: str | None = None) -> alt.Chart:
+    """A plain horizontal bar chart, sorted by value, for the many small rankings of the steps."""
+    encoding = {
+        "y": alt.Y(f"{y}:N", sort="-x", title=None),
+        "x": alt.X(f"{x}:Q", title=None, axis=alt.Axis(format=x_format) if x_format else alt.Axis()),
+        "tooltip": [f"{y}:N", alt.Tooltip(f"{x}:Q", format=x_format or ",")],
+    }
+    if color:
+        encoding["color"] = alt.Color(f"{color}:N", title=None)
+    return alt.Chart(frame).mark_bar().encode(**encoding).properties(title=title, height=max(100, 24 * len(frame)))

@@ -1,0 +1,56 @@
+"""The narrative of the step notebooks, in English and French, read aloud by facilitators.
+
+Each step has a file ``journeykit/data/narrative/<step>.yaml`` mapping a key to its text in both languages
+(Markdown, with ``{placeholders}`` filled from measured values). Keeping the words out of the notebooks
+lets one notebook speak either language through its ``lang`` parameter.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import cache
+from pathlib import Path
+
+import yaml
+from IPython.display import Markdown
+
+from .i18n import LANGS
+
+FOLDER = Path(__file__).parent / "data" / "narrative"
+
+
+@cache
+def texts(step: str) -> dict[str, dict[str, str]]:
+    """Every text of ``step``: key -> {"en": ..., "fr": ...}."""
+    file = FOLDER / f"{step}.yaml"
+    if not file.exists():
+        known = ", ".join(sorted(path.stem for path in FOLDER.glob("*.yaml")))
+        raise KeyError(f"No narrative for step {step!r}. Known: {known}")
+    return yaml.safe_load(file.read_text(encoding="utf-8"))
+
+
+def text(step: str, key: str, lang: str, **values: object) -> str:
+    """The Markdown text ``key`` of ``step`` in ``lang``, placeholders filled."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be 'en' or 'fr'. Got {lang!r} instead.")
+    entry = texts(step).get(key)
+    if entry is None:
+        raise KeyError(f"No text {key!r} in the narrative of {step}. Known: {', '.join(texts(step))}")
+    return entry[lang].format(**values)
+
+
+def say(study_or_lang, step: str, key: str, **values: object) -> Markdown:
+    """The text as a displayable Markdown value (a notebook shows it when it is a cell's last expression)."""
+    lang = study_or_lang if isinstance(study_or_lang, str) else study_or_lang.lang
+    return Markdown(text(step, key, lang, **values))
+
+
+def placeholders(template: str) -> set[str]:
+    """The ``{names}`` a text expects.
+
+    Examples
+    --------
+    >>> sorted(placeholders("{n:,} customers in {stage}"))
+    ['n', 'stage']
+    """
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
