@@ -96,9 +96,11 @@ def _number_sql(cell: str, decimal: str) -> str:
     """
     compact = f"regexp_replace({cell}, '[{_escape(_SPACES)}€$£%]', '', 'g')"
     if decimal == ",":
-        normal = f"replace(replace({compact}, '.', ''), ',', '.')"
+        grouped = f"regexp_full_match({compact}, '[+-]?\\d{{1,3}}(\\.\\d{{3}})*(,\\d*)?|[^.]*')"
+        normal = f"CASE WHEN {grouped} THEN replace(replace({compact}, '.', ''), ',', '.') END"
     else:
-        normal = f"replace({compact}, ',', '')"
+        grouped = f"regexp_full_match({compact}, '[+-]?\\d{{1,3}}(,\\d{{3}})*(\\.\\d*)?([eE][+-]?\\d+)?|[^,]*')"
+        normal = f"CASE WHEN {grouped} THEN replace({compact}, ',', '') END"
     number = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
     return f"TRY_CAST(CASE WHEN regexp_full_match({normal}, '{number}') THEN {normal} END AS DOUBLE)"
 
@@ -115,7 +117,9 @@ def _timestamp_sql(cell: str, order: str, date_format: str | None) -> str:
     if date_format:
         return f"try_strptime({cell}, '{_escape(date_format)}')"
     iso_like = f"CASE WHEN regexp_matches({cell}, '^\\d{{4}}-\\d{{2}}-\\d{{2}}') THEN {cell} END"
-    iso = f"CAST(timezone('UTC', TRY_CAST({iso_like} AS TIMESTAMPTZ)) AS TIMESTAMP)"
+    offset = f"regexp_matches({cell}, '(Z|[+-]\\d{{2}}(:?\\d{{2}})?)$')"
+    iso = (f"CASE WHEN {offset} THEN CAST(timezone('UTC', TRY_CAST({iso_like} AS TIMESTAMPTZ)) AS TIMESTAMP) "
+           f"ELSE TRY_CAST({iso_like} AS TIMESTAMP) END")
     first, second = ("%d", "%m") if order == "dmy" else ("%m", "%d")
     layouts = [f"{first}{sep}{second}{sep}{year}{time}" for sep in "/-." for year in ("%y", "%Y")
                for time in (" %H:%M:%S", " %H:%M", "")]

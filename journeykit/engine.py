@@ -59,7 +59,7 @@ def connect(dataset: Dataset) -> Any:
         for key, value in options.items():
             builder = builder.config(key, value)
         return ibis.pyspark.connect(builder.getOrCreate())
-    config: dict[str, Any] = {"TimeZone": "UTC"}
+    config: dict[str, Any] = {}
     if settings.memory_limit:
         config["memory_limit"] = settings.memory_limit
     if settings.threads:
@@ -67,4 +67,6 @@ def connect(dataset: Dataset) -> Any:
     spill = dataset.workspace.cache / "spill"
     spill.mkdir(parents=True, exist_ok=True)
     config["temp_directory"] = str(spill)
-    return ibis.duckdb.connect(**config)
+    con = ibis.duckdb.connect(**config)
+    con.raw_sql("SET TimeZone = 'UTC'")
+    return con

@@ -265,6 +265,14 @@ def _mapping_problems(ws: Workspace, name: str, source: Source) -> list[Problem]
                 hint = f" Did you mean {close[0]!r}?" if close else ""
                 problems.append(Problem(f"{where}.{key}", f"{column!r} is not a column of {name}.{hint} "
                                         f"Known: {', '.join(known)}"))
+    ids = {"touchpoint": {tp.id for tp in ws.journey.touchpoints}, "stage": set(ws.journey.stage_ids()),
+           "channel": {channel.id for channel in ws.journey.all_channels()}}
+    for column, mapping in source.values.items():
+        known_ids = ids.get(column)
+        for raw, target in mapping.items() if known_ids is not None else ():
+            if target not in known_ids:
+                problems.append(Problem(f"{where}.values.{column}", f"{raw!r} is mapped to {target!r}, which is "
+                                        f"not a known {column}. Known: {', '.join(sorted(known_ids))}"))
     if source.attributes and name != "customers":
         problems.append(Problem(f"{where}.attributes", "attributes are only read for customers"))
     return problems
@@ -427,7 +435,7 @@ def _mapped(con, journey: Journey, name: str, source: Source, raw: readers.RawTa
             close = difflib.get_close_matches(_fold(value), known_ids, n=1, cutoff=0.5) or known_ids[:1] or ["id"]
             problems.append(Problem(
                 f"{raw.file}, row {raw.row_of(first)}, column {source.columns.get(column, column)!r}",
-                f"{_short(value)!r} is not a known {collection} ({count:,} rows). Known: {', '.join(known_ids)}.",
+                f"{_short(value)!r} is not a known {collection} ({plural(count, 'row')}). Known: {', '.join(known_ids)}.",
                 f"Map it in sources.{name}.values.{column} (e.g. {_short(value)!r}: {close[0]}) "
                 f"or add it to the {collection}s of journey.yaml."))
         if len(unknown) > 20:

@@ -49,6 +49,7 @@ class RawTable:
     skipped_lines: list[int] = field(default_factory=list)  # physical lines rejected as malformed
     encoding: str = ""
     delimiter: str = ""
+    invalid_encoding: bool = False  # some lines were rejected as not being in ``encoding``
 
     def row_of(self, rowid: int) -> int:
         """The row number shown to people for the record with this 0-based ``rowid``."""
@@ -156,6 +157,11 @@ def read(con: duckdb.DuckDBPyConnection, name: str, path: Path, options: SourceO
             return _described(con, name, path, "parquet", header_rows=0)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT * FROM read_json(?, "
                     "format='newline_delimited', maximum_depth=1)", [str(path)])
+        for column, kind in con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {q(name)})").fetchall():
+            if kind == "JSON":
+                con.execute(f"ALTER TABLE {q(name)} ALTER {q(column)} TYPE VARCHAR USING "
+                            f"CASE WHEN json_type({q(column)}) = 'VARCHAR' THEN {q(column)}->>'$' "
+                            f"ELSE CAST({q(column)} AS VARCHAR) END")
         return _described(con, name, path, "json", header_rows=0)
     except (duckdb.Error, OSError, ValueError, EOFError, UnicodeError) as error:
         reason = str(error).splitlines()[0]
@@ -171,6 +177,14 @@ def _read_csv(con, name, path, options, scratch):
         return _empty(con, name, path, [Problem(str(path), "is not a text file (it contains binary data)",
                                                 "Export the table as CSV, Excel, Parquet or JSON lines.")])
     encoding = options.encoding or detect_encoding(sample)
+    raw = _load_csv(con, name, path, options, scratch, sample, encoding)
+    if not options.encoding and encoding == "utf-8" and raw.invalid_encoding:
+        # the sample looked like UTF-8 but a later line is not: a Windows export with a late accent
+        raw = _load_csv(con, name, path, options, scratch, sample, "cp1252")
+    return raw
+
+
+def _load_csv(con, name, path, options, scratch, sample, encoding) -> RawTable:
     try:
         codecs.lookup(encoding)
     except LookupError:
@@ -187,24 +201,33 @@ def _read_csv(con, name, path, options, scratch):
         f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT * FROM read_csv(?, all_varchar=true, header=true, "
         f"delim=?, quote='\"', escape='\"', skip=?, ignore_errors=true, store_rejects=true, "
         f"rejects_table='{rejects}', rejects_scan='{rejects}_scan', "
-        "null_padding=false, strict_mode=false)",
+        "null_padding=false, strict_mode=true)",
         [str(source), delimiter, options.skip_rows],
     )
-    problems, skipped = [], []
+    problems, skipped, invalid_encoding = [], [], False
     for line, error_type, found in con.execute(
-        f"SELECT line, error_type, csv_line FROM {rejects} ORDER BY line"
+        f"SELECT line, min(error_type), min(csv_line) FROM {rejects} GROUP BY line ORDER BY line"
     ).fetchall():
+        invalid_encoding = invalid_encoding or "ENCODING" in error_type.upper()
         skipped.append(int(line) + options.skip_rows)
         shown = found if len(found) <= 80 else found[:77] + "..."
-        problems.append(Problem(f"{path}, line {int(line) + options.skip_rows}",
-                                f"{error_type.lower()} ({shown!r}); every line needs as many "
-                                f"fields as the header, separated by {delimiter!r}",
-                                "Check the delimiter (options.delimiter) and the quotes of that line."))
+        where = f"{path}, line {int(line) + options.skip_rows}"
+        if "ENCODING" in error_type.upper():
+            problems.append(Problem(where, f"is not valid {encoding} text ({shown!r})",
+                                    "Set options.encoding in sources (for example cp1252 or utf-8)."))
+        elif "COLUMNS" in error_type.upper():
+            problems.append(Problem(where, f"{error_type.lower()} ({shown!r}); every line needs as many "
+                                    f"fields as the header, separated by {delimiter!r}",
+                                    "Check the delimiter (options.delimiter) and the quotes of that line."))
+        else:
+            problems.append(Problem(where, f"cannot be read: {error_type.lower()} ({shown!r})",
+                                    "Check the quotes of that line."))
     con.execute(f"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan")
     raw = _described(con, name, path, "csv", header_rows=1 + options.skip_rows, problems=problems,
                      skipped_lines=sorted(skipped))
-    raw.encoding, raw.delimiter = encoding, delimiter
-    if len(raw.columns) == 1 and delimiter not in lines[0] and raw.rows > 0:
+    raw.encoding, raw.delimiter, raw.invalid_encoding = encoding, delimiter, invalid_encoding
+    header = lines[0] if lines else ""
+    if len(raw.columns) == 1 and any(d in header for d in DELIMITERS if d != delimiter) and raw.rows > 0:
         column = next(iter(raw.columns))
         problems.append(Problem(str(path), f"has a single column {column[:60]!r}: the delimiter was not found",
                                 "Set options.delimiter in sources (for example ';' or '\\t')."))
@@ -252,7 +275,7 @@ def _read_excel(con, name, path, options):
 def _described(con, name, path, kind, header_rows, problems=None, skipped_lines=None) -> RawTable:
     columns = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {q(name)})").fetchall())
     rows = con.execute(f"SELECT count(*) FROM {q(name)}").fetchone()[0]
-    return RawTable(name, path, kind, columns, rows, problems or [], header_rows, skipped_lines or [])
+    return RawTable(name, path, kind, columns, rows, problems if problems is not None else [], header_rows, skipped_lines or [])
 
 
 def _empty(con, name, path, problems) -> RawTable:

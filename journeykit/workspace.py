@@ -54,16 +54,22 @@ def _located(text: str, name: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
     try:
         node = loader.get_single_node()
         lines: dict[tuple[Any, ...], int] = {}
+        visited = [0]
 
         def walk(node: yaml.Node, path: tuple[Any, ...], depth: int) -> None:
             # Aliases share nodes, so a small "billion laughs" file expands here: bound depth and size.
             if depth > MAX_YAML_DEPTH:
                 raise yaml.YAMLError(f"nesting deeper than {MAX_YAML_DEPTH} levels at line {node.start_mark.line + 1}")
-            if len(lines) > MAX_YAML_NODES:
+            visited[0] += 1
+            if visited[0] > MAX_YAML_NODES:
                 raise yaml.YAMLError(f"more than {MAX_YAML_NODES} values once aliases are expanded")
             lines.setdefault(path, node.start_mark.line + 1)
             if isinstance(node, yaml.MappingNode):
+                seen = set()
                 for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                        raise yaml.constructor.ConstructorError(None, None, f"key {key.value!r} is written twice", key.start_mark)
+                    seen.add(getattr(key, "value", None))
                     child = path + (key.value,)
                     lines[child] = key.start_mark.line + 1
                     walk(value, child, depth + 1)
@@ -104,6 +110,8 @@ def parse_journey(text: str, name: str = JOURNEY_FILE) -> Journey:
                                       "map is a few hundred KB at most")])
     try:
         data, lines = _located(text, name)
+    except RecursionError:
+        raise WorkspaceError([Problem(name, "is nested too deeply to be a journey map")]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{name}, line {mark.line + 1}, column {mark.column + 1}" if mark else name
