@@ -78,7 +78,14 @@ def _check(args: argparse.Namespace) -> int:
     from .loading import check
     from .summary import data_summary
 
-    problems, dataset = check(args.workspace, refresh=args.refresh)
+    try:
+        problems, dataset = check(args.workspace, refresh=args.refresh)
+    except ProblemsError as error:  # journey.yaml itself is invalid: no data was read
+        if not args.json:
+            raise
+        print(json.dumps({"valid": False, "problems": [str(p) for p in error.problems], "tables": {},
+                          "findings": [], "missing": []}, indent=2, ensure_ascii=False))
+        return INVALID
     if args.json:
         print(json.dumps({"valid": not problems, "problems": [str(p) for p in problems],
                           "tables": {name: asdict(info) for name, info in dataset.tables.items()},

@@ -198,14 +198,15 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT * FROM read_parquet(?)", [str(target)])
             return _Staged(TableInfo(**meta["info"]), [], [Finding(**item) for item in meta["findings"]])
     problems += _mapping_problems(ws, name, source)
-    parts, columns_used = [], {}
+    parts, columns_used, notes = [], {}, []
     for index, file in enumerate(files):
         raw = readers.read(con, f"raw_{name}_{index}", file, source.options, ws.cache / "scratch")
         problems += raw.problems
         if raw.format == "unknown":
             continue
-        select, used, file_problems = _typed_select(con, ws, name, source, raw)
+        select, used, file_problems, file_notes = _typed_select(con, ws, name, source, raw)
         problems += file_problems
+        notes += file_notes
         columns_used.update(used)
         if select:
             parts.append(select)
@@ -220,9 +221,12 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
     if name == "customers":
         con.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT {listed} FROM {q(name + '__all')} "
                     "QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY __file, __rowid) = 1")
+    elif name == "survey" and not {"response_id", "customer_id"} & set(columns_used):
+        # anonymous answers with the same date and scores are different people: keep every row
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT {listed} FROM {q(name + '__all')}")
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT DISTINCT {listed} FROM {q(name + '__all')}")
-    findings = _duplicate_findings(con, name) + _table_findings(con, ws.journey, name)
+    findings = notes + _duplicate_findings(con, name) + _table_findings(con, ws.journey, name)
     info = _describe(con, name, info)
     partial = target.with_suffix(".parquet.part")
     con.execute(f"COPY {q(name)} TO '{partial.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
@@ -311,8 +315,9 @@ def _typed_select(con, ws: Workspace, name: str, source: Source, raw: readers.Ra
     """The SELECT that types one file's rows, the columns it used, and every unreadable cell."""
     resolved, problems = _resolve_columns(name, source, raw)
     if problems:
-        return "", resolved, problems
+        return "", resolved, problems, []
     table, options = q(raw.name), source.options
+    notes: list[Finding] = []
     expressions = [f"rowid AS __rowid", f"'{raw.file.as_posix().replace(chr(39), chr(39) * 2)}' AS __file"]
     checks: list[tuple[Column, str, str, str]] = []  # spec, file column, cell sql, value sql
     for spec in contract.TABLES[name]:
@@ -323,6 +328,10 @@ def _typed_select(con, ws: Workspace, name: str, source: Source, raw: readers.Ra
         raw_type = raw.columns[column]
         pattern = source.patterns.get(spec.name)
         settings = _detect(con, table, column, spec, raw_type, raw, options, pattern)
+        if settings.pop("ambiguous", False):
+            notes.append(Finding(name, "ambiguous_dates", f"{raw.file.name}, column {column!r}: every date fits both "
+                                 "day/month and month/day; read as day/month. Set options.date_format "
+                                 "(e.g. '%m/%d/%Y') if they are month/day", 0))
         value = coerce.value_sql(column, spec.kind, raw_type, pattern=pattern, **settings)
         if spec.kind == "date":
             value = f"CAST({value} AS DATE)"
@@ -333,6 +342,7 @@ def _typed_select(con, ws: Workspace, name: str, source: Source, raw: readers.Ra
         raw_type = raw.columns[attribute]
         spec = Column(attribute, "number")
         settings = _detect(con, table, attribute, spec, raw_type, raw, options, None)
+        settings.pop("ambiguous", None)
         number = coerce.value_sql(attribute, "number", raw_type, **settings)
         cell = coerce.cell_sql(attribute)
         all_numbers = con.execute(f"SELECT count(*) FILTER ({cell} IS NOT NULL AND {number} IS NULL) = 0 "
@@ -340,7 +350,7 @@ def _typed_select(con, ws: Workspace, name: str, source: Source, raw: readers.Ra
         expressions.append(f"{number if all_numbers else cell} AS {q('attr_' + _slug(attribute))}")
     problems += _unreadable(con, table, raw, checks)
     mapped_select, mapping_problems = _mapped(con, ws.journey, name, source, raw, expressions)
-    return mapped_select, resolved, problems + mapping_problems
+    return mapped_select, resolved, problems + mapping_problems, notes
 
 
 def _null_of(kind: str) -> str:
@@ -361,8 +371,9 @@ def _detect(con, table, column, spec, raw_type, raw, options, pattern) -> dict[s
     if spec.kind in ("number", "integer"):
         return {"decimal": options.decimal or coerce.detect_decimal(sample, raw.delimiter)}
     if spec.kind in ("date", "timestamp"):
-        order, _ = coerce.detect_date_order(sample)
-        return {"order": order, "date_format": options.date_format}
+        order, ambiguous = coerce.detect_date_order(sample)
+        return {"order": order, "date_format": options.date_format,
+                "ambiguous": ambiguous and not options.date_format}
     return {}
 
 
@@ -432,12 +443,12 @@ def _mapped(con, journey: Journey, name: str, source: Source, raw: readers.RawTa
                 unknown.append((value, count, first))
         known_ids = sorted(set(labels.values()))
         for value, count, first in unknown[:20]:
-            close = difflib.get_close_matches(_fold(value), known_ids, n=1, cutoff=0.5) or known_ids[:1] or ["id"]
+            close = difflib.get_close_matches(_fold(value), known_ids, n=1, cutoff=0.5)
+            example = f" (e.g. {_short(value)!r}: {close[0]})" if close else ""
             problems.append(Problem(
                 f"{raw.file}, row {raw.row_of(first)}, column {source.columns.get(column, column)!r}",
                 f"{_short(value)!r} is not a known {collection} ({plural(count, 'row')}). Known: {', '.join(known_ids)}.",
-                f"Map it in sources.{name}.values.{column} (e.g. {_short(value)!r}: {close[0]}) "
-                f"or add it to the {collection}s of journey.yaml."))
+                f"Map it in sources.{name}.values.{column}{example} or add it to the {collection}s of journey.yaml."))
         if len(unknown) > 20:
             problems.append(Problem(str(raw.file), f"{len(unknown) - 20} more unknown {collection} values"))
         if mapping:

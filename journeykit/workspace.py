@@ -134,7 +134,7 @@ def parse_journey(text: str, name: str = JOURNEY_FILE) -> Journey:
             message = _explain(item)
             problems.append((_line_of(location, lines) or 0, problem_from(location, message, at(location))))
         raise WorkspaceError([problem for _, problem in sorted(problems, key=lambda pair: pair[0])]) from None
-    references = journey.reference_problems()
+    references = sorted(journey.reference_problems(), key=lambda item: _line_of(item[0], lines) or 0)
     if references:
         raise WorkspaceError([problem_from(loc, message, at(loc)) for loc, message in references])
     return journey

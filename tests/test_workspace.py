@@ -120,11 +120,11 @@ def test_other_references():
         "opportunities:\n"
         "  - {id: faster, title: Faster, pain_points: [slow, missing]}\n"  # line 8
     )
-    problems = problems_of(text)
-    assert "journey.yaml, line 6: pain_points[0].touchpoint: 'ghost' is not a known touchpoint" in problems[0]
-    assert "journey.yaml, line 8: opportunities[0].pain_points[1]: 'missing' is not a known pain point" in problems[1]
+    problems = problems_of(text)  # listed in the order of their lines
     assert "journey.yaml, line 2: objective.target_kpi: 'nps' is not a known KPI. Known: none defined yet" in (
-        problems[2])
+        problems[0])
+    assert "journey.yaml, line 6: pain_points[0].touchpoint: 'ghost' is not a known touchpoint" in problems[1]
+    assert "journey.yaml, line 8: opportunities[0].pain_points[1]: 'missing' is not a known pain point" in problems[2]
     assert len(problems) == 3
 
 
