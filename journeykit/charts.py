@@ -178,3 +178,24 @@ def bar_chart(frame: pd.DataFrame, x: str, y: str, title: str, color: str | None
     if color:
         encoding["color"] = alt.Color(f"{color}:N", title=None)
     return alt.Chart(frame).mark_bar().encode(**encoding).properties(title=title, height=max(100, 24 * len(frame)))
+
+
+def blueprint_chart(frame: pd.DataFrame, stage_names: dict[str, str], lang: str = "en") -> alt.Chart:
+    """The service blueprint: stages as columns, lanes as rows, the lane's items written in each cell.
+
+    ``frame``: ``stage``, ``stage_order``, ``lane`` (frontstage, channels, backstage, systems, owners),
+    ``text`` (items separated by new lines), ``items``.
+    """
+    lanes = ["frontstage", "channels", "backstage", "systems", "owners"]
+    data = frame.assign(name=frame["stage"].map(stage_names).fillna(frame["stage"]),
+                        lane_label=frame["lane"].map(lambda lane: label(f"lane_{lane}", lang)),
+                        lines=frame["text"].map(lambda text: [line[:34] for line in text.split("\n")][:6]))
+    order = list(data.drop_duplicates("stage").sort_values("stage_order")["name"])
+    lane_order = [label(f"lane_{lane}", lang) for lane in lanes]
+    base = alt.Chart(data).encode(x=alt.X("name:N", sort=order, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
+                                  y=alt.Y("lane_label:N", sort=lane_order, title=None))
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("lane_label:N", sort=lane_order, legend=None,
+                        scale=alt.Scale(range=["#dbe9f6", "#e8f1e4", "#fbe6d4", "#efe7f3", "#f4f4f4"])))
+    text = base.mark_text(fontSize=9, lineHeight=11, baseline="middle").encode(text="lines")
+    return (cells + text).properties(title=label("blueprint_title", lang), width=130 * len(order), height=5 * 90)

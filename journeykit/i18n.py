@@ -51,6 +51,12 @@ LABELS: dict[str, dict[str, str]] = {
     "quadrant_big_bets": {"en": "Big bets", "fr": "Grands projets"},
     "quadrant_fill_ins": {"en": "Fill-ins", "fr": "Bouche-trous"},
     "quadrant_money_pits": {"en": "Money pits", "fr": "Gouffres"},
+    "lane_frontstage": {"en": "Touchpoints (frontstage)", "fr": "Points de contact (front-office)"},
+    "lane_channels": {"en": "Channels", "fr": "Canaux"},
+    "lane_backstage": {"en": "Backstage processes", "fr": "Processus internes (back-office)"},
+    "lane_systems": {"en": "Systems", "fr": "Systèmes"},
+    "lane_owners": {"en": "Owners", "fr": "Responsables"},
+    "blueprint_title": {"en": "Service blueprint", "fr": "Blueprint de service"},
     "kpi_title": {"en": "KPIs now (point, 95% interval) vs target (tick)",
                   "fr": "Indicateurs actuels (point, intervalle à 95 %) et cible (trait)"},
 }

@@ -124,7 +124,9 @@ class Touchpoint(Strict):
 
     ``events`` lists the raw event names of the data that mean this touchpoint (many-to-one), so an event
     log works without renaming anything. ``assumed_emotion`` is the workshop's belief on the -2..+2 scale,
-    per persona id (``all`` for every persona), compared later with the measured curve.
+    per persona id (``all`` for every persona), compared later with the measured curve. ``state`` places
+    the touchpoint on the current-state map, the future-state map, or both (the default); a map with
+    current-only or future-only touchpoints is drawn as both states side by side.
     """
 
     id: Slug
@@ -139,6 +141,7 @@ class Touchpoint(Strict):
     actions: list[Text] = Field(default_factory=list)
     thoughts: list[Text] = Field(default_factory=list)
     assumed_emotion: dict[str, Annotated[float, Field(ge=-2, le=2)]] = Field(default_factory=dict)
+    state: Literal["current", "future", "both"] = "both"
     origin: Origin = "workshop"
 
     _lists = field_validator("actions", "thoughts", mode="before")(_texts)

@@ -1,0 +1,78 @@
+"""Step 1: the objective of the map: the problem, the target KPI measured now, the target and the horizon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .kpis import Measure, measure
+from .quarters import Quarter
+
+MAP_TYPES = {
+    "current_state": {"en": "current state", "fr": "état actuel"},
+    "future_state": {"en": "future state", "fr": "état futur"},
+    "day_in_the_life": {"en": "day in the life", "fr": "une journée type"},
+    "service_blueprint": {"en": "service blueprint", "fr": "blueprint de service"},
+    "onboarding": {"en": "onboarding", "fr": "intégration (onboarding)"},
+}
+
+
+@dataclass
+class ObjectiveReview:
+    problem: str
+    scope: str
+    map_type: str
+    kpi: str | None  # id
+    kpi_name: str | None
+    current: Measure | None
+    horizon: str | None
+    warnings: list[str]
+
+    def summary(self) -> dict:
+        current = self.current.as_dict() if self.current else None
+        return {"problem": self.problem, "scope": self.scope, "map_type": self.map_type, "target_kpi": self.kpi,
+                "current": current, "horizon": self.horizon, "warnings": self.warnings}
+
+    def facts(self, study) -> dict:
+        current = self.current
+        unit = next((k.unit for k in study.journey.kpis if k.id == self.kpi), "")
+        return {
+            "quarter": str(study.quarter),
+            "problem": self.problem or "-",
+            "scope": self.scope or "-",
+            "map_type": MAP_TYPES[self.map_type][study.lang],
+            "kpi": self.kpi_name or "-",
+            "value": "-" if current is None or current.value is None else f"{current.value:.1f}",
+            "low": "-" if current is None or current.low is None else f"{current.low:.1f}",
+            "high": "-" if current is None or current.high is None else f"{current.high:.1f}",
+            "n": 0 if current is None else current.n,
+            "target": "-" if current is None or current.target is None else f"{current.target:g}",
+            "unit": unit,
+            "horizon": self.horizon or "-",
+            "warnings": "; ".join(self.warnings),
+        }
+
+
+def review(study) -> ObjectiveReview:
+    """The objective as the workspace states it, with the target KPI measured for ``study``'s quarter."""
+    journey, lang = study.journey, study.lang
+    objective = journey.objective
+    warnings = []
+    if not objective.problem:
+        warnings.append("the problem is not written yet: agree on it first, every later step serves it")
+    if not objective.scope:
+        warnings.append("the scope (customers, channels, period) is not written yet")
+    kpi = next((k for k in journey.kpis if k.id == objective.target_kpi), None)
+    current = None
+    if kpi is None:
+        warnings.append("no target KPI: choose one of the map's KPIs to measure success")
+    else:
+        current = measure(kpi, study)
+        if current.value is None:
+            warnings.append(f"the target KPI cannot be measured from the data: {current.warning}")
+        if kpi.target is None:
+            warnings.append(f"the target KPI '{kpi.name.get(lang)}' has no target value")
+    if objective.horizon and Quarter.parse(objective.horizon) < study.quarter:
+        warnings.append(f"the horizon {objective.horizon} is already past: set a new one")
+    return ObjectiveReview(objective.problem.get(lang), objective.scope.get(lang), objective.map_type,
+                           None if kpi is None else kpi.id, None if kpi is None else kpi.name.get(lang),
+                           current, objective.horizon, warnings)
