@@ -1,16 +1,26 @@
-"""journeykit: customer journey maps that stay connected to real data."""
+"""journeykit: customer journey maps that stay connected to real data.
+
+Submodules (``jk.stages``, ``jk.charts``, ...) are imported on first use, so that the command line stays
+quick and a notebook pays only for what it uses.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-from . import charts, kpis, measures, narrative, paths, privacy, stages, tables
-from .engine import Engine
 from .errors import ConflictError, DataError, JourneyKitError, ParameterError, Problem, WorkspaceError
-from .loading import Dataset, check, load
 from .model import Journey, Text
-from .narrative import say
 from .quarters import Quarter
-from .study import Study, study
 from .workspace import Workspace
+
+_LAZY_MODULES = ("alignment", "charts", "emotions", "journey_map", "kpis", "measures", "narrative", "objective",
+                 "opportunities", "pain_points", "paths", "personas", "privacy", "research", "sentiment", "stages",
+                 "tables", "touchpoints", "validation")
+_LAZY_NAMES = {"Engine": "engine", "Dataset": "loading", "check": "loading", "load": "loading",
+               "Study": "studies", "study": "studies", "say": "narrative"}
 
 __all__ = [
     "ConflictError",
@@ -26,16 +36,41 @@ __all__ = [
     "Text",
     "Workspace",
     "WorkspaceError",
+    "alignment",
     "charts",
     "check",
+    "emotions",
+    "journey_map",
     "kpis",
     "load",
     "measures",
     "narrative",
+    "objective",
+    "opportunities",
+    "pain_points",
     "paths",
+    "personas",
     "privacy",
+    "research",
     "say",
+    "sentiment",
     "stages",
     "study",
     "tables",
+    "touchpoints",
+    "validation",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    raise AttributeError(f"module 'journeykit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

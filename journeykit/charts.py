@@ -167,6 +167,17 @@ def kpi_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
         title=_title("kpi_title", lang), height=max(120, 36 * len(data)))
 
 
+def completeness_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
+    """Share of filled cells per table and column (``table``, ``column``, ``share`` 0-1)."""
+    return alt.Chart(frame).mark_rect(stroke="white").encode(
+        x=alt.X("column:N", title=None, axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y("table:N", title=None),
+        color=alt.Color("share:Q", scale=alt.Scale(domain=[0, 1], scheme="greens"), legend=alt.Legend(format="%"),
+                        title=None),
+        tooltip=["table:N", "column:N", alt.Tooltip("share:Q", format=".0%")],
+    ).properties(title=_title("completeness_title", lang), width=520, height=140)
+
+
 def bar_chart(frame: pd.DataFrame, x: str, y: str, title: str, color: str | None = None,
               x_format: str | None = None) -> alt.Chart:
     """A plain horizontal bar chart, sorted by value, for the many small rankings of the steps."""

@@ -101,7 +101,7 @@ def _check(args: argparse.Namespace) -> int:
     if summary.empty:
         print("No data source yet: add sources to journey.yaml (see data/README.md).")
     else:
-        print(summary.fillna("").to_string(index=False))
+        print(summary.to_string(index=False, na_rep=""))
     if dataset.missing:
         print(f"No source for: {', '.join(dataset.missing)} (the steps that need them will say so).")
     print(f"Findings ({len(dataset.findings)}):" if dataset.findings else "No data-quality finding.")

@@ -57,6 +57,7 @@ LABELS: dict[str, dict[str, str]] = {
     "lane_systems": {"en": "Systems", "fr": "Systèmes"},
     "lane_owners": {"en": "Owners", "fr": "Responsables"},
     "blueprint_title": {"en": "Service blueprint", "fr": "Blueprint de service"},
+    "completeness_title": {"en": "Completeness of each column", "fr": "Complétude de chaque colonne"},
     "kpi_title": {"en": "KPIs now (point, 95% interval) vs target (tick)",
                   "fr": "Indicateurs actuels (point, intervalle à 95 %) et cible (trait)"},
 }

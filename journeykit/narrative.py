@@ -36,7 +36,31 @@ def text(step: str, key: str, lang: str, **values: object) -> str:
     entry = texts(step).get(key)
     if entry is None:
         raise KeyError(f"No text {key!r} in the narrative of {step}. Known: {', '.join(texts(step))}")
+    if lang == "fr":
+        values = {name: _French(value) if _is_number(value) else value for name, value in values.items()}
     return entry[lang].format(**values)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _French:
+    """A number that formats the French way: ``1 234,5`` and ``45 %``.
+
+    Examples
+    --------
+    >>> "{a:,} / {b:.1f} / {c:.0%}".format(a=_French(1234), b=_French(2.5), c=_French(0.453))
+    '1\u202f234 / 2,5 / 45\u202f%'
+    """
+
+    def __init__(self, value: float):
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        text = format(self.value, spec)
+        text = text.replace(",", "\u202f").replace(".", ",")
+        return text.replace("%", "\u202f%")
 
 
 def say(study_or_lang, step: str, key: str, **values: object) -> Markdown:

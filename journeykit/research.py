@@ -41,6 +41,16 @@ class ResearchReview:
             "gaps": self.gaps(),
         }
 
+    def table(self, study) -> pd.DataFrame:
+        """Evidence per stage for people (stage names, translated headers and levels)."""
+        from .tables import readable
+
+        levels = {"strong": {"en": "strong", "fr": "solide"}, "partial": {"en": "partial", "fr": "partielle"},
+                  "assumption": {"en": "assumption", "fr": "hypothèse"}}
+        frame = self.evidence.assign(stage=self.evidence["stage"].map(study.stage_names()),
+                                     level=self.evidence["level"].map(lambda level: levels[level][study.lang]))
+        return readable(frame.rename(columns={"level": "evidence"}), study.lang)
+
     def facts(self, study) -> dict:
         names = study.stage_names()
         return {

@@ -54,6 +54,19 @@ COLUMNS: dict[str, dict[str, str]] = {
     "quotes": {"en": "Quotes", "fr": "Citations"},
     "evidence": {"en": "Evidence", "fr": "Éléments de preuve"},
     "status": {"en": "Status", "fr": "Statut"},
+    "rows_in_quarter": {"en": "Rows in the quarter", "fr": "Lignes du trimestre"},
+    "customers_in_quarter": {"en": "Customers in the quarter", "fr": "Clients du trimestre"},
+    "suggested_stage": {"en": "Likely stage", "fr": "Étape probable"},
+    "message": {"en": "Finding", "fr": "Constat"},
+    "count": {"en": "Count", "fr": "Nombre"},
+    "column": {"en": "Column", "fr": "Colonne"},
+    "days_since_last": {"en": "Days since last seen", "fr": "Jours depuis la dernière trace"},
+    "from_stage": {"en": "From", "fr": "De"},
+    "to_stage": {"en": "To", "fr": "Vers"},
+    "change": {"en": "Change", "fr": "Écart"},
+    "significant": {"en": "Significant (5%)", "fr": "Significatif (5 %)"},
+    "better": {"en": "Better", "fr": "Mieux"},
+    "previous": {"en": "Previous quarter", "fr": "Trimestre précédent"},
 }
 
 
@@ -85,6 +98,7 @@ def readable(frame: pd.DataFrame, lang: str, percent: list[str] | tuple[str, ...
         elif pd.api.types.is_integer_dtype(series):
             result[column] = series.map(lambda v: "" if pd.isna(v) else _number(v, lang, 0))
         elif pd.api.types.is_float_dtype(series):
-            result[column] = series.map(lambda v: "" if pd.isna(v) else _number(v, lang, decimals))
+            whole = bool(((series.dropna() % 1) == 0).all())
+            result[column] = series.map(lambda v: "" if pd.isna(v) else _number(v, lang, 0 if whole else decimals))
     result.columns = [COLUMNS.get(column, {}).get(lang, column) for column in result.columns]
     return result

@@ -64,6 +64,12 @@ class TouchpointReview:
         )
         return readable(frame, study.lang, hide=["stage_order", "channel_kind", "median_hours_to_next"])
 
+    def unmapped_table(self, study) -> pd.DataFrame:
+        from .tables import readable
+
+        frame = self.unmapped.assign(suggested_stage=self.unmapped["suggested_stage"].map(study.stage_names()))
+        return readable(frame, study.lang)
+
 
 def review(study) -> TouchpointReview:
     """Inventory, coverage and disagreements of ``study``'s touchpoints for its quarter."""

@@ -1,8 +1,9 @@
 """Step 10: does the map match what customers do and say? Conformance, evidence, drift and what to change.
 
-- **Conformance**: each customer's stages in time order (repeats collapsed). A path *conforms* when every
-  move goes to the same or the next stage of the map; a *skip* jumps over at least one stage; a *loop*
-  goes back to an earlier stage. Customers may enter the quarter at any stage.
+- **Conformance**: each customer's stages in time order (repeats collapsed). A path *conforms* when it
+  never goes back to an earlier stage of the map (no *loop*); *skips* (jumping over a stage, such as a
+  customer who never needs support) keep the order and are reported beside it, since a frequent skip
+  may mean a stage is optional or mis-placed. Customers may enter the quarter at any stage.
 - **Evidence per cell**: for every touchpoint of the map, the observations behind it in the quarter
   (events, survey responses, tickets), how many sources they come from, and how recent the last one is;
   ``strong`` (>= 2 sources and >= ``min_group_size`` observations), ``moderate`` (one source, enough
@@ -79,6 +80,39 @@ class ValidationReview:
             "stale": "; ".join(self.stale) or "-",
         }
 
+    def breaks_table(self, study) -> pd.DataFrame:
+        from .tables import readable
+
+        names = study.stage_names()
+        frame = self.breaks.assign(from_stage=self.breaks["from_stage"].map(names),
+                                   to_stage=self.breaks["to_stage"].map(names))
+        kinds = {"skip": {"en": "skips a stage", "fr": "saute une étape"},
+                 "loop": {"en": "goes back", "fr": "revient en arrière"}}
+        frame["kind"] = frame["kind"].map(lambda kind: kinds[kind][study.lang])
+        return readable(frame.head(10), study.lang, hide=["moves"])
+
+    def evidence_table(self, study) -> pd.DataFrame:
+        from .tables import readable
+
+        levels = {"strong": ("strong", "solide"), "moderate": ("moderate", "moyenne"), "weak": ("weak", "faible"),
+                  "none": ("none", "aucune")}
+        index = 0 if study.lang == "en" else 1
+        frame = self.evidence.assign(touchpoint=self.evidence["touchpoint"].map(study.touchpoint_names()),
+                                     stage=self.evidence["stage"].map(study.stage_names()),
+                                     evidence=self.evidence["level"].map(lambda level: levels[level][index]))
+        return readable(frame[["stage", "touchpoint", "events", "responses", "tickets", "evidence",
+                               "days_since_last"]], study.lang)
+
+    def kpi_table(self, study) -> pd.DataFrame:
+        from .tables import readable
+
+        return readable(self.kpi_drift[["name", "previous", "value", "change", "significant", "better"]],
+                        study.lang)
+
+    def changes_table(self, study) -> pd.DataFrame:
+        header = {"en": "Change to discuss", "fr": "Modification à discuter"}[study.lang]
+        return pd.DataFrame({header: [change[study.lang] for change in self.changes]})
+
     def record(self, study) -> ValidationRecord:
         """What to store in ``journey.yaml`` for this quarter."""
         return ValidationRecord(quarter=str(study.quarter), date=date.today().isoformat(),
@@ -97,11 +131,11 @@ def conformance(staged: ibis.Table) -> tuple[dict, pd.DataFrame]:
     ...                                  "2026-07-01", "2026-07-02"]),
     ...     "touchpoint": ["x"] * 7, "stage": ["s0", "s1", "s1", "s0", "s2", "s1", "s0"],
     ...     "stage_order": [0, 1, 1, 0, 2, 1, 0]}))
-    >>> shares, breaks = conformance(ev)  # a: 0->1 conforms; b: 0->2 skips; c: 1->0 loops
-    >>> shares["conforming"], shares["with_skips"], shares["with_loops"]
-    (0.3333333333333333, 0.3333333333333333, 0.3333333333333333)
-    >>> breaks[["from_stage", "to_stage", "customers"]].to_dict("records")
-    [{'from_stage': 's0', 'to_stage': 's2', 'customers': 1}, {'from_stage': 's1', 'to_stage': 's0', 'customers': 1}]
+    >>> shares, breaks = conformance(ev)  # a: 0->1; b: 0->2 skips (still in order); c: 1->0 loops
+    >>> shares["conforming"], shares["with_skips"], shares["with_loops"]  # 2 of 3 keep the order
+    (0.6666666666666666, 0.3333333333333333, 0.3333333333333333)
+    >>> breaks[["from_stage", "to_stage", "kind", "customers"]].to_dict("records")
+    [{'from_stage': 's0', 'to_stage': 's2', 'kind': 'skip', 'customers': 1}, {'from_stage': 's1', 'to_stage': 's0', 'kind': 'loop', 'customers': 1}]
     """
     window = ibis.window(group_by=staged.customer_id, order_by=[staged.timestamp, staged.stage_order])
     moves = staged.mutate(before=staged.stage_order.lag().over(window), before_stage=staged.stage.lag().over(window))
@@ -111,17 +145,18 @@ def conformance(staged: ibis.Table) -> tuple[dict, pd.DataFrame]:
     customers = int(staged.customer_id.nunique().execute())
     if customers == 0:
         return {"customers": 0, "conforming": None, "with_skips": None, "with_loops": None}, pd.DataFrame(
-            columns=["from_stage", "to_stage", "customers", "moves"])
-    counts = per_customer.aggregate(skips=(per_customer.skips > 0).sum(), loops=(per_customer.loops > 0).sum(),
-                                    broken=((per_customer.skips > 0) | (per_customer.loops > 0)).sum()).execute()
-    skips, loops, broken = (int(counts[column].iloc[0] or 0) for column in ("skips", "loops", "broken"))
-    shares = {"customers": customers, "conforming": (customers - broken) / customers,
+            columns=["from_stage", "to_stage", "kind", "customers", "moves"])
+    counts = per_customer.aggregate(skips=(per_customer.skips > 0).sum(),
+                                    loops=(per_customer.loops > 0).sum()).execute()
+    skips, loops = (int(counts[column].iloc[0] or 0) for column in ("skips", "loops"))
+    shares = {"customers": customers, "conforming": (customers - loops) / customers,
               "with_skips": skips / customers, "with_loops": loops / customers}
     against = moves.filter((moves.step > 1) | (moves.step < 0))
     breaks = against.group_by(from_stage=against.before_stage, to_stage=against.stage).aggregate(
-        customers=against.customer_id.nunique(), moves=against.count()).execute()
+        customers=against.customer_id.nunique(), moves=against.count(), step=against.step.max()).execute()
+    breaks["kind"] = breaks.pop("step").map(lambda step: "loop" if step < 0 else "skip")
     breaks = breaks.sort_values(["customers", "from_stage", "to_stage"], ascending=[False, True, True],
-                                ignore_index=True)
+                                ignore_index=True)[["from_stage", "to_stage", "kind", "customers", "moves"]]
     return shares, breaks
 
 
@@ -199,9 +234,10 @@ def _two_proportion_z(p1, n1, p0, n0) -> float | None:
     return None if se == 0 else (p1 - p0) / se
 
 
-def review(study, unmapped: pd.DataFrame | None = None) -> ValidationReview:
-    """Validate ``study``'s map for its quarter; ``unmapped`` is step 5's list of touchpoints missing from the map."""
+def review(study) -> ValidationReview:
+    """Validate ``study``'s map for its quarter (using step 5's touchpoints missing from the map)."""
     journey = study.journey
+    unmapped = _unmapped(study)
     shares, breaks = conformance(study.events()) if study.has("events") else (
         {"customers": 0, "conforming": None, "with_skips": None, "with_loops": None}, pd.DataFrame())
     evidence = evidence_per_cell(study)
@@ -222,6 +258,32 @@ def review(study, unmapped: pd.DataFrame | None = None) -> ValidationReview:
     return review
 
 
+def save(study, review: ValidationReview) -> None:
+    """Store this quarter's validation record in ``journey.yaml`` (replacing an earlier one for the quarter)."""
+    record = review.record(study)
+
+    def change(journey):
+        kept = [item for item in journey.validations if item.quarter != record.quarter]
+        return journey.model_copy(update={"validations": sorted([*kept, record], key=lambda item: item.quarter)})
+
+    study.workspace.update(change)
+
+
+def _unmapped(study) -> pd.DataFrame | None:
+    """Step 5's touchpoints seen in the data but missing from the map (its summary, or measured now)."""
+    from .measures import read_summary
+
+    summary = read_summary(study.workspace, study.quarter, "05_inventory_touchpoints")
+    if summary is not None:
+        return pd.DataFrame(summary["unmapped"], columns=["touchpoint", "events", "customers", "channel",
+                                                          "suggested_stage"])
+    if not study.has("events"):
+        return None
+    from .touchpoints import review as touchpoint_review
+
+    return touchpoint_review(study).unmapped
+
+
 def _changes(study, review: ValidationReview, unmapped: pd.DataFrame | None) -> list[dict]:
     """The concrete changes to bring to the next workshop, most important first, in both languages."""
     journey = study.journey
@@ -238,19 +300,29 @@ def _changes(study, review: ValidationReview, unmapped: pd.DataFrame | None) -> 
                 "en": f"Add the touchpoint '{row.touchpoint}' ({row.customers:,} customers this quarter)"
                       + (f" to the stage '{stage.en}'" if stage else ""),
                 "fr": f"Ajouter le point de contact « {row.touchpoint} » ({row.customers:,} clients ce trimestre)"
-                      .replace(",", " ") + (f" à l'étape « {stage.fr} »" if stage else ""),
+                      .replace(",", "\u202f") + (f" à l'étape « {stage.fr} »" if stage else ""),
             })
-    for row in review.breaks.head(3).itertuples(index=False):
+    for row in review.breaks.head(5).itertuples(index=False):
         share = row.customers / max(review.conformance.get("customers") or 1, 1)
         if share < 0.05:
             continue
         a, b = stages[row.from_stage], stages[row.to_stage]
-        changes.append({
-            "en": f"{share:.0%} of customers go from '{a.en}' to '{b.en}' against the map's order: "
-                  "check the order of these stages or add the path",
-            "fr": f"{share:.0%} des clients passent de « {a.fr} » à « {b.fr} » contre l'ordre de la carte : "
-                  "vérifier l'ordre de ces étapes ou ajouter ce chemin".replace("%", " %"),
-        })
+        percent_fr = f"{share:.0%}".replace("%", "\u202f%")
+        if row.kind == "loop":
+            changes.append({
+                "en": f"{share:.0%} of customers go back from '{a.en}' to '{b.en}': check the order of these "
+                      "stages, or show this loop on the map",
+                "fr": f"{percent_fr} des clients reviennent de « {a.fr} » à « {b.fr} » : vérifier l'ordre de ces "
+                      "étapes, ou faire figurer cette boucle sur la carte",
+            })
+        else:
+            changes.append({
+                "en": f"{share:.0%} of customers go straight from '{a.en}' to '{b.en}': are the stages between "
+                      "them optional for these customers, or are their touchpoints missing from the data?",
+                "fr": f"{percent_fr} des clients passent directement de « {a.fr} » à « {b.fr} » : les étapes "
+                      "intermédiaires sont-elles facultatives pour eux, ou leurs points de contact manquent-ils "
+                      "dans les données ?",
+            })
     for row in review.evidence[review.evidence["level"] == "none"].itertuples(index=False):
         name = names[row.touchpoint]
         changes.append({"en": f"Confirm or remove '{name.en}': no event, response or ticket mentions it this quarter",
@@ -263,7 +335,7 @@ def _changes(study, review: ValidationReview, unmapped: pd.DataFrame | None) -> 
         changes.append({
             "en": f"Conversion after '{stage.en}' {direction_en} from {row.previous:.0%} to {row.conversion:.0%}: "
                   "update the pain points and emotions of this stage",
-            "fr": f"Le passage après « {stage.fr} » {direction_fr} de {row.previous:.0%} à {row.conversion:.0%} : "
-                  "mettre à jour les irritants et les émotions de cette étape".replace("%", " %"),
+            "fr": (f"Le passage après « {stage.fr} » {direction_fr} de {row.previous:.0%} à {row.conversion:.0%} : "
+                   .replace("%", "\u202f%") + "mettre à jour les irritants et les émotions de cette étape"),
         })
     return changes
