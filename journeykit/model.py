@@ -77,11 +77,13 @@ def _texts(value: Any) -> Any:
 
 
 class Objective(Strict):
-    """Step 1: why this journey is mapped and how success is measured."""
+    """Step 1: why this journey is mapped and how success is measured.
+
+    The target value lives on the target KPI (``kpis[].target``), so that it is written once.
+    """
 
     problem: Text = Field(default_factory=Text)
     target_kpi: Slug | None = None
-    target_value: float | None = None
     horizon: Quarter | None = None
     scope: Text = Field(default_factory=Text)
     map_type: MapType = "current_state"
