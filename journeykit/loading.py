@@ -402,8 +402,9 @@ def _unreadable(con, table: str, raw: readers.RawTable, checks) -> list[Problem]
                 hint = _hint(spec)
                 problems.append(Problem(where, f"{_short(shown)!r} is not {spec.allowed()}.{hint}"))
         if total > len(rows):
-            problems.append(Problem(f"{raw.file}, {label}", f"{total - len(rows):,} more rows have the same "
-                                    f"problem ({total:,} in all)"))
+            more = total - len(rows)
+            problems.append(Problem(f"{raw.file}, {label}", f"{plural(more, 'more row')} with the same problem "
+                                    f"({total:,} in all)"))
     return problems
 
 

@@ -148,7 +148,7 @@ def test_more_than_five_bad_rows_are_summarised(make_workspace):
         f"{survey}, row {row}, column 'nps'" for row in (4, 5, 6, 7, 8)]
     assert "'x' is not a whole number from 0 to 10." in found[0]
     # 7 bad rows, 5 shown: 2 more
-    assert found[5:] == [f"{survey}, column 'nps': 2 more rows have the same problem (7 in all)"]
+    assert found[5:] == [f"{survey}, column 'nps': 2 more rows with the same problem (7 in all)"]
 
 
 def test_integer_score_with_decimals_is_a_problem(make_workspace):
