@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     quarterly.add_argument("--lang", choices=("en", "fr"), default="en")
     quarterly.add_argument("--jobs", type=int, default=2)
     quarterly.add_argument("--force", action="store_true", help="replace an existing report")
+    quarterly.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may run (600)")
+    quarterly.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     quarterly.set_defaults(run=_quarterly)
     return parser
 
@@ -122,8 +124,15 @@ def _sample(args: argparse.Namespace) -> int:
 def _quarterly(args: argparse.Namespace) -> int:
     from .report import quarterly
 
+    import logging
+
+    if not args.quiet:  # progress: one line per step start and end (bars too, on a terminal)
+        logging.basicConfig(format="%(asctime)s %(message)s", datefmt="%H:%M:%S", level=logging.INFO)
+        logging.getLogger("journeykit.quarterly").setLevel(logging.INFO)
+        for noisy in ("papermill", "traitlets", "nbclient"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     return quarterly(args.workspace, quarter=args.quarter, out=args.out, previous=args.previous,
-                     lang=args.lang, jobs=args.jobs, force=args.force)
+                     lang=args.lang, jobs=args.jobs, force=args.force, timeout=args.timeout)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .quarters import Quarter
-from .workspace import Workspace
+from .workspace import Workspace, _mode
 
 MEASURES_DIR = "measures"
 STEPS = (
@@ -79,6 +79,7 @@ def _write_atomic(target: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, _mode(target))  # mkstemp makes files private; keep the usual mode
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

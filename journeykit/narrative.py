@@ -7,6 +7,7 @@ lets one notebook speak either language through its ``lang`` parameter.
 
 from __future__ import annotations
 
+import html
 import string
 from functools import cache
 from pathlib import Path
@@ -30,12 +31,20 @@ def texts(step: str) -> dict[str, dict[str, str]]:
 
 
 def text(step: str, key: str, lang: str, **values: object) -> str:
-    """The Markdown text ``key`` of ``step`` in ``lang``, placeholders filled."""
+    """The Markdown text ``key`` of ``step`` in ``lang``, placeholders filled (text values HTML-escaped).
+
+    Examples
+    --------
+    >>> text("04_map_stages", "warnings", "en", warnings="<script>alert(1)</script>")
+    '**To check:** &lt;script&gt;alert(1)&lt;/script&gt;'
+    """
     if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'fr'. Got {lang!r} instead.")
     entry = texts(step).get(key)
     if entry is None:
         raise KeyError(f"No text {key!r} in the narrative of {step}. Known: {', '.join(texts(step))}")
+    # user text (a problem statement, a persona name typed in a workshop) must never become markup
+    values = {name: html.escape(value) if isinstance(value, str) else value for name, value in values.items()}
     if lang == "fr":
         values = {name: _French(value) if _is_number(value) else value for name, value in values.items()}
     return entry[lang].format(**values)

@@ -1,64 +1,135 @@
-"""The quarterly review: validate, build the report in a temporary folder, publish it in one move.
+"""The quarterly review: one command, a self-contained report that opens offline.
 
-A report folder is never half-written: everything is built in a hidden sibling folder and renamed into
-place only when complete; an existing report for the quarter is kept unless ``force`` is given (it is then
-moved aside first and removed only once the new one is in place).
+``journeykit quarterly WORKSPACE --quarter 2026Q3 --out DIR`` checks everything first (arguments, the
+workspace, every data source: exit 2 with the full list of problems, before anything runs), then executes
+the ten step notebooks (:mod:`journeykit.runner`), turns each into an HTML page with no code
+(:mod:`journeykit.export`) and writes ``DIR/index.html`` (:mod:`journeykit.index_page`).
+
+Nothing is ever half-written: the report is built in a hidden folder beside ``DIR`` and renamed into place
+only when complete, so a crash, a full disk or a killed run leaves no report at all (and the previous one
+intact). An existing report is replaced only with ``force``: it is moved aside first and removed only once
+the new one is in place. The executed notebooks stay beside their pages for audit. A step that fails does
+not stop the others; its page shows the failing cell, the index marks it, and the exit code is 1.
 """
 
 from __future__ import annotations
 
-import html
 import json
+import logging
 import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from . import __version__
-from .engine import Engine
-from .i18n import label
-from .loading import load
+from .errors import ParameterError, Problem, ProblemsError
+from .i18n import LANGS
 from .quarters import Quarter
-from .summary import data_summary
 
 OK, STEP_FAILED, INVALID = 0, 1, 2
+log = logging.getLogger("journeykit.quarterly")
 
 
 def quarterly(workspace: str | os.PathLike[str], *, quarter: str, out: str | os.PathLike[str],
               previous: str | os.PathLike[str] | None = None, lang: str = "en", jobs: int = 2,
-              force: bool = False) -> int:
+              force: bool = False, timeout: int = 600, steps: tuple[str, ...] | None = None,
+              notebooks: str | os.PathLike[str] | None = None) -> int:
     """Produce the quarterly report of ``workspace`` in ``out``; return the exit code (0, 1 or 2).
 
-    At this stage the report holds the validated data summary of the quarter (``index.html`` and
-    ``summary.json``); the ten step notebooks join it in the next version.
+    ``previous`` is the previous quarter's report folder; by default a sibling of ``out`` named after the
+    previous quarter (``reports/2026Q2`` for ``reports/2026Q3``) is used when it exists. ``steps`` and
+    ``notebooks`` run another set of notebooks (tests use them).
     """
-    period = Quarter.parse(quarter, "--quarter", "journeykit quarterly")
-    label("rows", lang)  # validates lang before anything runs
+    from . import runner
+    from .index_page import index_html
+    from .loading import load
+    from .measures import STEPS
+
+    started = time.perf_counter()
+    period = _arguments(quarter, lang, jobs, timeout)
     target = Path(out)
     if target.exists() and not force:
-        print(f"journeykit quarterly: {target} already exists; pass --force to replace it.", file=sys.stderr)
-        return INVALID
-    dataset = load(workspace)
-    summary = data_summary(dataset, period, Engine(dataset))
-    journey = dataset.workspace.journey
-    payload = {"quarter": str(period), "lang": lang, "workspace": journey.name.get(lang),
-               "tables": summary.to_dict(orient="records"),
-               "findings": [{"table": f.table, "code": f.code, "count": f.count, "message": f.message}
-                            for f in dataset.findings],
-               "missing": dataset.missing}
+        raise ProblemsError([Problem(str(target), "already exists; a report is never overwritten",
+                                     "Pass --force to replace it, or choose another --out folder.")],
+                            "journeykit quarterly refused to run")
+    earlier = _previous_folder(target, period, previous)
+    dataset = load(workspace)  # every data problem, listed, before anything runs
+    ws = dataset.workspace
+    steps = STEPS if steps is None else steps
+    log.info("quarterly review of %s for %s (%s, %d parallel jobs)", ws.path, period, lang, jobs)
     with building(target) as folder:
-        (folder / "summary.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str),
-                                             encoding="utf-8")
-        (folder / "index.html").write_text(_index_html(payload, lang), encoding="utf-8")
-    print(f"Report written: {target.resolve() / 'index.html'}")
-    return OK
+        parameters = {"workspace": str(ws.path), "quarter": str(period), "lang": lang, "interactive": False,
+                      "summary_dir": str(folder)}
+        runs = runner.run_steps(parameters, folder, jobs=jobs, timeout=timeout, steps=steps,
+                                notebooks=Path(notebooks) if notebooks else runner.NOTEBOOKS)
+        exported = time.perf_counter()
+        _pages(folder, runs, ws.journey.name.get(lang), period, lang)
+        (folder / "index.html").write_text(index_html(folder, runs, ws.journey, period, lang, earlier),
+                                           encoding="utf-8")
+        (folder / "run.json").write_text(json.dumps(
+            {"quarter": str(period), "lang": lang,
+             "steps": [{"step": r.step, "status": r.status, "error": r.error, "cell": r.cell} for r in runs]},
+            indent=2, ensure_ascii=False), encoding="utf-8")
+        export_seconds = time.perf_counter() - exported
+    failed = [run for run in runs if run.status != "ok"]
+    timings = ", ".join(f"{run.step[:2]} {run.seconds:.1f}s" for run in runs)
+    print(f"journeykit quarterly {period}: {len(runs) - len(failed)}/{len(runs)} steps succeeded in "
+          f"{time.perf_counter() - started:.1f} s (export {export_seconds:.1f} s; {timings})", file=sys.stderr)
+    for run in failed:
+        print(f"  {run.step}: {run.status}{f' at cell {run.cell}' if run.cell is not None else ''}: {run.error}",
+              file=sys.stderr)
+    print(f"Report written: {(target / 'index.html').resolve()}")
+    return STEP_FAILED if failed else OK
+
+
+def _arguments(quarter: str, lang: str, jobs: int, timeout: int) -> Quarter:
+    problems = []
+    period = None
+    try:
+        period = Quarter.parse(quarter, "--quarter", "journeykit quarterly")
+    except ParameterError as error:
+        problems.append(Problem("--quarter", str(error)))
+    if lang not in LANGS:
+        problems.append(Problem("--lang", f"must be one of {', '.join(LANGS)}. Got {lang!r} instead."))
+    if not isinstance(jobs, int) or jobs < 1:
+        problems.append(Problem("--jobs", f"must be a whole number of at least 1. Got {jobs!r} instead."))
+    if not isinstance(timeout, int) or timeout < 1:
+        problems.append(Problem("--timeout", f"must be a number of seconds of at least 1. Got {timeout!r} instead."))
+    if problems:
+        raise ProblemsError(problems, "journeykit quarterly: invalid arguments")
+    return period
+
+
+def _previous_folder(target: Path, period: Quarter, previous) -> Path | None:
+    if previous is not None:
+        folder = Path(previous)
+        if not (folder / "index.html").exists():
+            raise ProblemsError([Problem("--previous", f"{folder} is not a quarterly report (no index.html)",
+                                         "Point it at the previous quarter's --out folder, or leave it out.")],
+                                "journeykit quarterly: invalid arguments")
+        return folder
+    sibling = target.parent / str(period.previous())
+    return sibling if (sibling / "index.html").exists() else None
+
+
+def _pages(folder: Path, runs, title: str, period: Quarter, lang: str) -> None:
+    from .export import failure_banner, notebook_body, page
+    from .index_page import navigation, step_title
+
+    for run in runs:
+        body = notebook_body(run.notebook) if run.notebook.exists() else ""
+        if run.status != "ok":
+            body = failure_banner(step_title(run.step, lang), run.status, run.error, run.cell, lang) + body
+        name = f"{step_title(run.step, lang)} · {title} · {period}"
+        (folder / f"{run.step}.html").write_text(page(name, body, lang, navigation(runs, lang, run.step)),
+                                                 encoding="utf-8")
 
 
 class building:
-    """Context manager: a temporary folder next to ``target`` that becomes ``target`` on success.
+    """Context manager: a hidden folder next to ``target`` that becomes ``target`` on success.
 
-    On an exception the temporary folder is removed and ``target`` is untouched.
+    On an exception (or a kill) the hidden folder is removed (or left hidden) and ``target`` is untouched.
     """
 
     def __init__(self, target: Path):
@@ -67,6 +138,7 @@ class building:
     def __enter__(self) -> Path:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
+        os.chmod(self.folder, 0o755)
         return self.folder
 
     def __exit__(self, kind, error, traceback) -> None:
@@ -80,26 +152,3 @@ class building:
         self.folder.rename(self.target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def _index_html(payload: dict, lang: str) -> str:
-    e = html.escape
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{e(str(row.get(key) if row.get(key) is not None else ''))}</td>"
-                         for key in ("table", "rows_in_quarter", "customers_in_quarter", "first", "last"))
-        + "</tr>" for row in payload["tables"])
-    findings = "".join(f"<li><b>{e(f['table'])}</b>: {e(f['message'])}</li>" for f in payload["findings"])
-    missing = (f"<p>{e(label('missing_tables', lang, tables=', '.join(payload['missing'])))}</p>"
-               if payload["missing"] else "")
-    title = e(label("quarterly_review", lang, quarter=payload["quarter"]))
-    return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}}</style></head>
-<body><h1>{e(payload['workspace'])}: {title}</h1>
-<h2>{e(label('data_summary', lang))}</h2>
-<table><tr><th>{e(label('table', lang))}</th><th>{e(label('rows', lang))}</th><th>{e(label('customers', lang))}</th>
-<th>{e(label('from', lang))}</th><th>{e(label('to', lang))}</th></tr>{rows}</table>{missing}
-<h2>{e(label('findings', lang))}</h2>{f'<ul>{findings}</ul>' if findings else f"<p>{e(label('no_findings', lang))}</p>"}
-<footer><p>{e(label('generated', lang, version=__version__))}</p></footer></body></html>
-"""

@@ -326,6 +326,11 @@ def _revision_on_disk(file: Path) -> int | None:
     return 0
 
 
+def _mode(target: Path) -> int:
+    """The permissions a rewritten file keeps: the old file's, or rw-r--r-- for a new one."""
+    return target.stat().st_mode & 0o777 if target.exists() else 0o644
+
+
 def _atomic_write(target: Path, text: str) -> None:
     """Write ``text`` to ``target`` so that a crash leaves either the old or the new content."""
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -334,6 +339,7 @@ def _atomic_write(target: Path, text: str) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, _mode(target))  # mkstemp makes files private; keep the usual mode
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -54,3 +54,29 @@ def make_workspace(tmp_path: Path):
 def sources(yaml_text: str) -> str:
     """The tiny journey followed by a ``sources:`` block (given without its first-level indentation)."""
     return JOURNEY + "sources:\n" + textwrap.indent(textwrap.dedent(yaml_text), "  ")
+
+
+# The quarterly reports of the sample company, shared by the notebook and report tests (one run each).
+RUNS = (("2026Q2", "en"), ("2026Q3", "fr"))
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+@pytest.fixture(scope="session")
+def reports(tmp_path_factory) -> dict:
+    """Run ``journeykit quarterly`` on a copy of the sample: 2026Q2 in English, then 2026Q3 in French.
+
+    Returns the report folder of each quarter, the workspace, and each run's exit code under ``codes``.
+    """
+    import shutil
+
+    from journeykit.report import quarterly
+
+    base = tmp_path_factory.mktemp("quarterly")
+    workspace = base / "workspace"
+    shutil.copytree(SAMPLE, workspace, ignore=shutil.ignore_patterns(".journeykit", "measures", "history"))
+    folders: dict = {"workspace": workspace, "codes": {}, "base": base}
+    for quarter, lang in RUNS:
+        out = base / "reports" / quarter
+        folders["codes"][quarter] = quarterly(workspace, quarter=quarter, out=out, lang=lang, jobs=2)
+        folders[quarter] = out
+    return folders

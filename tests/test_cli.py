@@ -112,33 +112,23 @@ def test_check_json_with_problems(invalid_data, capsys):
 # --- quarterly -----------------------------------------------------------------------------------------
 
 
-def test_quarterly_writes_the_report(valid, tmp_path, capsys):
-    out = tmp_path / "reports" / "2024Q3"
-    assert main(["quarterly", str(valid), "--quarter", "2024Q3", "--out", str(out)]) == 0
-    assert sorted(path.name for path in out.iterdir()) == ["index.html", "summary.json"]
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    [events] = summary["tables"]
-    # 2024Q3 runs from 1 July to 1 October (excluded): c1's two events, not c2's at 2024-10-01 00:00
-    assert (events["table"], events["rows"], events["rows_in_quarter"], events["customers_in_quarter"]) == (
-        "events", 3, 2, 1)
-    assert summary["quarter"] == "2024Q3"
-    assert "Quarterly review 2024Q3" in (out / "index.html").read_text(encoding="utf-8")
-    assert [path.name for path in out.parent.iterdir()] == ["2024Q3"]  # no building folder left
-
-
-def test_quarterly_keeps_an_existing_report_unless_forced(valid, tmp_path, capsys):
+def test_quarterly_refuses_to_overwrite_a_report(valid, tmp_path, capsys):
     out = tmp_path / "report"
-    assert main(["quarterly", str(valid), "--quarter", "2024Q3", "--out", str(out)]) == 0
-    first = {path.name: path.read_bytes() for path in out.iterdir()}
-
+    out.mkdir()
+    (out / "index.html").write_text("the report of last week", encoding="utf-8")
     assert main(["quarterly", str(valid), "--quarter", "2024Q3", "--out", str(out), "--lang", "fr"]) == 2
-    assert "already exists; pass --force" in capsys.readouterr().err
-    assert {path.name: path.read_bytes() for path in out.iterdir()} == first
+    assert "already exists; a report is never overwritten Pass --force" in capsys.readouterr().err
+    assert [path.name for path in out.iterdir()] == ["index.html"]
+    assert (out / "index.html").read_text(encoding="utf-8") == "the report of last week"
 
-    assert main(["quarterly", str(valid), "--quarter", "2024Q3", "--out", str(out), "--lang", "fr", "--force"]) == 0
-    assert '<html lang="fr">' in (out / "index.html").read_text(encoding="utf-8")
-    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["lang"] == "fr"
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["report", "ws"]  # the old report is gone
+
+def test_quarterly_lists_every_bad_argument(valid, tmp_path, capsys):
+    out = tmp_path / "report"
+    assert main(["quarterly", str(valid), "--quarter", "2024Q9", "--out", str(out), "--jobs", "0",
+                 "--timeout", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "(3 problems)" in err and "--jobs" in err and "--timeout" in err and "--quarter" in err
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("quarter", ["2024Q5", "Q3 2024", "2024"])

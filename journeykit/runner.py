@@ -1,0 +1,123 @@
+"""Run the ten step notebooks with papermill, in parallel where their order allows.
+
+Each step waits only for the steps whose results it reads (:data:`NEEDS`); up to ``jobs`` notebooks run at
+once, each in its own kernel started in the notebooks' folder. A failing cell (papermill's
+``PapermillExecutionError``) or a cell running past ``timeout`` (nbclient's ``CellTimeoutError``) fails that
+step only: the others still run, and the executed notebook is kept with the error so its page can show
+which cell failed and why.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .measures import STEPS
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+log = logging.getLogger("journeykit.quarterly")
+
+# What each step reads from earlier steps of the same quarter.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "01_define_objective": (),
+    "02_gather_research": (),
+    "03_build_personas": (),
+    "04_map_stages": ("03_build_personas",),
+    "05_inventory_touchpoints": (),
+    "06_capture_experience": ("03_build_personas",),
+    "07_find_pain_points": ("03_build_personas",),
+    "08_align_business": (),
+    "09_visualize_map": ("04_map_stages", "06_capture_experience", "07_find_pain_points", "08_align_business"),
+    "10_validate_and_refine": ("05_inventory_touchpoints", "07_find_pain_points", "09_visualize_map"),
+}
+
+
+@dataclass
+class StepRun:
+    """How one notebook ran: ``status`` is ``ok``, ``failed`` or ``timeout``."""
+
+    step: str
+    status: str
+    seconds: float
+    notebook: Path
+    error: str = ""
+    cell: int | None = None  # execution count ("In [N]") of the failing cell, when known
+    waited_for: list[str] = field(default_factory=list)
+
+
+def run_steps(parameters: dict, folder: Path, *, jobs: int = 2, timeout: int = 600,
+              steps: tuple[str, ...] = STEPS, notebooks: Path = NOTEBOOKS, progress: bool | None = None
+              ) -> list[StepRun]:
+    """Execute ``steps`` into ``folder`` (one ``<step>.ipynb`` each) and return how each one ran, in step order."""
+    progress = sys.stderr.isatty() if progress is None else progress
+    runs: dict[str, StepRun] = {}
+    pending = list(steps)
+    running: dict[Future, str] = {}
+    lock = threading.Lock()
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="step") as pool:
+        while pending or running:
+            ready = [step for step in pending if all(need in runs or need not in steps for need in NEEDS[step])]
+            while ready and len(running) < max(1, jobs):
+                step = ready.pop(0)
+                pending.remove(step)
+                log.info("start %s", step)
+                future = pool.submit(_run_one, step, parameters, folder, timeout, notebooks, progress, lock)
+                running[future] = step
+            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in done:
+                step = running.pop(future)
+                runs[step] = future.result()
+                run = runs[step]
+                log.info("%s %s in %.1f s%s", "done" if run.status == "ok" else run.status.upper(), step,
+                         run.seconds, f": {run.error.splitlines()[0]}" if run.error else "")
+    return [runs[step] for step in steps]
+
+
+def _run_one(step: str, parameters: dict, folder: Path, timeout: int, notebooks: Path, progress: bool,
+             lock: threading.Lock) -> StepRun:
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    source, output = notebooks / f"{step}.ipynb", folder / f"{step}.ipynb"
+    started = time.perf_counter()
+    try:
+        pm.execute_notebook(str(source), str(output), parameters=parameters, kernel_name="python3",
+                            cwd=str(notebooks), execution_timeout=timeout, progress_bar=progress and
+                            {"desc": step, "leave": False}, log_output=False)
+    except pm.PapermillExecutionError as error:
+        return StepRun(step, "failed", time.perf_counter() - started, output,
+                       f"{error.ename}: {error.evalue}", error.exec_count)
+    except CellTimeoutError as error:
+        cell = _mark_timeout(output, timeout)
+        return StepRun(step, "timeout", time.perf_counter() - started, output,
+                       f"a cell ran longer than {timeout} s ({str(error).splitlines()[0]})", cell)
+    except (DeadKernelError, RuntimeError, OSError, ValueError) as error:
+        return StepRun(step, "failed", time.perf_counter() - started, output, f"{type(error).__name__}: {error}")
+    return StepRun(step, "ok", time.perf_counter() - started, output)
+
+
+def _mark_timeout(output: Path, timeout: int) -> int | None:
+    """Papermill writes no error banner on a timeout: say so on the cell that was stopped.
+
+    The stopped cell is the last one that started; its execution count is returned.
+    """
+    if not output.exists():
+        return None
+    notebook = nbformat.read(output, as_version=4)
+    started = [cell for cell in notebook.cells
+               if cell.cell_type == "code" and cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    if not started:
+        return None
+    cell = started[-1]
+    cell.outputs.append(nbformat.v4.new_output(
+        "error", ename="CellTimeoutError", evalue=f"this cell ran longer than {timeout} s and was stopped",
+        traceback=[f"CellTimeoutError: this cell ran longer than {timeout} s and was stopped"]))
+    nbformat.write(notebook, output)
+    return cell.get("execution_count")
