@@ -108,21 +108,26 @@ def check(workspace: Workspace | str | os.PathLike[str], *, refresh: bool = Fals
     findings: list[Finding] = []
     problems: list[Problem] = []
     missing = [name for name in contract.TABLE_NAMES if getattr(journey.sources, name) is None]
-    con = _connect(ws)
-    try:
-        for name in contract.TABLES:
-            source = getattr(journey.sources, name)
-            if source is None:
-                continue
-            staged = _stage(con, ws, name, source, folder, refresh)
-            problems += staged.problems
-            if not staged.problems:
-                tables[name] = staged.info
-                findings += staged.findings
-        if not problems:
-            findings += _cross_findings(con, tables)
-    finally:
-        con.close()
+    cached = None if refresh else _cached_dataset(ws, folder)
+    if cached is not None:
+        tables, findings = cached
+    else:
+        con = _connect(ws)
+        try:
+            for name in contract.TABLES:
+                source = getattr(journey.sources, name)
+                if source is None:
+                    continue
+                staged = _stage(con, ws, name, source, folder, refresh)
+                problems += staged.problems
+                if not staged.problems:
+                    tables[name] = staged.info
+                    findings += staged.findings
+            if not problems:
+                findings += _cross_findings(con, tables)
+                _remember_dataset(ws, folder, tables, findings)
+        finally:
+            con.close()
     if journey.sources.interviews is not None:
         from .interviews import read_interviews
 
@@ -132,6 +137,42 @@ def check(workspace: Workspace | str | os.PathLike[str], *, refresh: bool = Fals
             tables["interviews"] = TableInfo("interviews", sorted({t.file for t in transcripts}),
                                              sum(len(t.quotes) for t in transcripts), {})
     return problems, Dataset(ws, tables, findings, missing)
+
+
+def _dataset_fingerprint(ws: Workspace) -> str | None:
+    """One fingerprint of every source's files and mapping; ``None`` when a source has no file yet."""
+    parts = []
+    for name in contract.TABLES:
+        source = getattr(ws.journey.sources, name)
+        if source is None:
+            continue
+        files, problems = _files(ws, name, source)
+        if problems:
+            return None
+        parts.append(_fingerprint(ws, name, source, files))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _cached_dataset(ws: Workspace, folder: Path) -> tuple[dict[str, TableInfo], list[Finding]] | None:
+    """The tables and findings of the last load, when no file and no mapping changed since (no engine needed)."""
+    meta_file = folder / "dataset.json"
+    if not meta_file.exists():
+        return None
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    if meta.get("fingerprint") != _dataset_fingerprint(ws):
+        return None
+    tables = {name: TableInfo(**info) for name, info in meta["tables"].items()}
+    if not all(Path(info.path).exists() for info in tables.values()):
+        return None
+    return tables, [Finding(**item) for item in meta["findings"]]
+
+
+def _remember_dataset(ws: Workspace, folder: Path, tables: dict[str, TableInfo], findings: list[Finding]) -> None:
+    meta = {"fingerprint": _dataset_fingerprint(ws), "tables": {n: asdict(i) for n, i in tables.items()},
+            "findings": [asdict(f) for f in findings]}
+    partial = folder / "dataset.json.part"
+    partial.write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
+    partial.replace(folder / "dataset.json")
 
 
 def _connect(ws: Workspace) -> duckdb.DuckDBPyConnection:
