@@ -131,28 +131,6 @@ def emotion_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
     return (zero + band + measured + assumed + flags).properties(title=_title("emotion_title", lang), width=640)
 
 
-def impact_effort_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
-    """Opportunities on the impact/effort matrix (``title``, ``impact`` 1-5, ``effort`` 1-5, ``priority``)."""
-    quadrants = pd.DataFrame({"x": [1.1, 4.9, 1.1, 4.9], "y": [4.9, 4.9, 1.1, 1.1], "align": ["left", "right"] * 2,
-                              "text": [label(f"quadrant_{k}", lang) for k in ("quick_wins", "big_bets",
-                                                                               "fill_ins", "money_pits")]})
-    scale = alt.Scale(domain=[1, 5])
-    points = alt.Chart(frame).mark_circle(opacity=0.85).encode(
-        x=alt.X("effort:Q", scale=scale, title=_title("effort", lang)),
-        y=alt.Y("impact:Q", scale=scale, title=_title("impact", lang)),
-        size=alt.Size("priority:Q", legend=None, scale=alt.Scale(range=[80, 600])),
-        color=alt.value(PALETTE[0]),
-        tooltip=["title:N", alt.Tooltip("impact:Q", format=".1f"), alt.Tooltip("effort:Q", format=".1f"),
-                 alt.Tooltip("priority:Q", format=".2f")])
-    names = alt.Chart(frame).mark_text(align="left", dx=9, fontSize=11).encode(x="effort:Q", y="impact:Q",
-                                                                               text="title:N")
-    rules = alt.Chart(pd.DataFrame({"v": [3]})).mark_rule(color="#bbb")
-    marks = alt.Chart(quadrants).mark_text(color="#888", fontSize=12, fontStyle="italic").encode(
-        x="x:Q", y="y:Q", text="text:N", align=alt.Align("align:N", legend=None))
-    return (rules.encode(x="v:Q") + rules.encode(y="v:Q") + marks + points + names).properties(
-        title=_title("impact_effort_title", lang), width=520, height=420)
-
-
 def kpi_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """KPIs now vs target: ``name``, ``value``, ``low``, ``high``, ``target``, ``unit``, ``on_track`` (bool)."""
     data = frame.dropna(subset=["value"])
@@ -210,3 +188,62 @@ def blueprint_chart(frame: pd.DataFrame, stage_names: dict[str, str], lang: str 
                         scale=alt.Scale(range=["#dbe9f6", "#e8f1e4", "#fbe6d4", "#efe7f3", "#f4f4f4"])))
     text = base.mark_text(fontSize=9, lineHeight=11, baseline="middle").encode(text="lines")
     return (cells + text).properties(title=label("blueprint_title", lang), width=130 * len(order), height=5 * 90)
+
+
+def persona_emotion_chart(frame: pd.DataFrame, lang: str = "en", title: str = "") -> alt.Chart:
+    """One measured emotion curve per persona (colour), the workshop's assumption dashed, disagreements marked.
+
+    ``frame``: one row per touchpoint and persona: ``position`` (the touchpoint's place in the journey),
+    ``label``, ``persona``, ``measured``, ``low``, ``high``, ``assumed`` (may be NaN), ``n``, ``disagree``.
+    """
+    order = list(frame.drop_duplicates("label").sort_values("position")["label"])
+    x = alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-35))
+    scale = alt.Scale(domain=[-2, 2])
+    color = alt.Color("persona:N", title=None)
+    base = alt.Chart(frame)
+    measured = base.mark_line(point=True).encode(
+        x=x, y=alt.Y("measured:Q", scale=scale, title=_title("emotion", lang)), color=color,
+        tooltip=["persona:N", "label:N", alt.Tooltip("measured:Q", format=".2f"), alt.Tooltip("low:Q", format=".2f"),
+                 alt.Tooltip("high:Q", format=".2f"), "n:Q"])
+    assumed = base.transform_filter("isValid(datum.assumed)").mark_line(
+        strokeDash=[6, 4], opacity=0.6).encode(x=x, y=alt.Y("assumed:Q", scale=scale), color=color,
+                                               tooltip=["persona:N", "label:N", "assumed:Q"])
+    flags = base.transform_filter("datum.disagree").mark_point(shape="diamond", size=160, color="#e15759",
+                                                             filled=True).encode(x=x, y="measured:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#999").encode(y="y:Q")
+    return (zero + assumed + measured + flags).properties(title=title or _title("emotion_title", lang), width=640)
+
+
+def opportunity_matrix_chart(frame: pd.DataFrame, lang: str = "en", title: str = "") -> alt.Chart:
+    """Opportunities on the impact/effort matrix, quick wins top left .
+
+    ``frame``: ``title``, ``impact`` (1-5), ``effort`` (1-5), ``priority`` and, optionally, ``origin``
+    (``data`` or ``workshop``, drawn in two colours). Long titles are cut on the chart, whole in the tooltip.
+    """
+    data = frame.assign(label=frame["title"].map(lambda t: t if len(t) <= 38 else t[:37] + "…"))
+    if "origin" not in data:
+        data = data.assign(origin="data")
+    origins = {"data": {"en": "found in the data", "fr": "issue des données"},
+               "workshop": {"en": "from the workshop", "fr": "issue de l'atelier"}}
+    data = data.assign(source=data["origin"].map(lambda o: origins.get(o, {}).get(lang, o)))
+    quadrants = pd.DataFrame({"x": [1.1, 4.9, 1.1, 4.9], "y": [5.15, 5.15, 0.85, 0.85],
+                              "align": ["left", "right"] * 2,
+                              "text": [label(f"quadrant_{k}", lang) for k in ("quick_wins", "big_bets",
+                                                                               "fill_ins", "money_pits")]})
+    scale = alt.Scale(domain=[0.7, 5.3], nice=False, zero=False)
+    x = alt.X("effort:Q", scale=scale, title=_title("effort", lang))
+    y = alt.Y("impact:Q", scale=scale, title=_title("impact", lang))
+    domain = [origins[o][lang] for o in ("data", "workshop")]
+    points = alt.Chart(data).mark_circle(opacity=0.8).encode(
+        x=x, y=y, size=alt.Size("priority:Q", legend=None, scale=alt.Scale(range=[80, 600])),
+        color=alt.Color("source:N", scale=alt.Scale(domain=domain, range=[PALETTE[0], PALETTE[1]]), title=None),
+        tooltip=["title:N", alt.Tooltip("impact:Q", format=".1f"), alt.Tooltip("effort:Q", format=".1f"),
+                 alt.Tooltip("priority:Q", format=".2f")])
+    names = alt.Chart(data).mark_text(align="left", dx=9, fontSize=10).encode(x=x, y=y, text="label:N")
+    rules = alt.Chart(pd.DataFrame({"v": [3]})).mark_rule(color="#bbb")
+    corners = [alt.Chart(quadrants[quadrants["align"] == side]).mark_text(
+        color="#888", fontSize=12, fontStyle="italic", align=side).encode(
+        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N") for side in ("left", "right")]
+    lines = rules.encode(x=alt.X("v:Q", scale=scale)) + rules.encode(y=alt.Y("v:Q", scale=scale))
+    return (lines + corners[0] + corners[1] + points + names).properties(
+        title=title or _title("impact_effort_title", lang), width=560, height=440)

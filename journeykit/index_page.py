@@ -158,29 +158,27 @@ def _kpis(folder, earlier, period: Quarter, lang) -> str:
 
 
 def _pain_points(folder, earlier, lang) -> str:
+    """The top detected pain points; those whose touchpoint had none last quarter are marked new."""
     now = _summary(folder, "07_find_pain_points")
     e = html.escape
     heading = f"<h2>{e(label('pain_points', lang))}</h2>"
     if now is None:
         return heading + f"<p class='muted'>{e(label('missing', lang, step=7))}</p>"
     points = now.get("pain_points") or []
-    before_ids = {p.get("id") for p in ((_summary(earlier, "07_find_pain_points") or {}).get("pain_points") or [])}
+    before = (_summary(earlier, "07_find_pain_points") or {}).get("pain_points") or []
+    before_touchpoints = {point.get("touchpoint") for point in before}
     items = []
     for point in points[:5]:
-        title = point.get("title", {})
-        title = title.get(lang) or title.get("en") if isinstance(title, dict) else str(title)
-        new = f' <span class="badge failed">{e(label("new", lang))}</span>' if earlier and point.get("id") not in before_ids else ""
+        title = point.get(f"title_{lang}") or point.get("title_en") or point.get("id", "")
+        new = (f' <span class="badge failed">{e(label("new", lang))}</span>'
+               if earlier is not None and point.get("touchpoint") not in before_touchpoints else "")
         customers = point.get("customers_affected")
         size = f" ({_number(customers, lang, 0)} {e(label('customers', lang))})" if customers else ""
         items.append(f"<li>{e(title)}{size}{new}</li>")
-    gone = []
-    if earlier is not None:
-        current_ids = {point.get("id") for point in points}
-        for point in (_summary(earlier, "07_find_pain_points") or {}).get("pain_points") or []:
-            if point.get("id") not in current_ids:
-                title = point.get("title", {})
-                gone.append(title.get(lang) or title.get("en") if isinstance(title, dict) else str(title))
-    gone_text = f"<p>{e(label('gone', lang, items=', '.join(gone[:5])))}</p>" if gone else ""
+    current = {point.get("touchpoint") for point in points}
+    gone = [point.get(f"title_{lang}") or point.get("title_en", "") for point in before[:10]
+            if point.get("touchpoint") not in current]
+    gone_text = f"<p>{e(label('gone', lang, items='; '.join(gone[:5])))}</p>" if gone else ""
     return heading + f"<ol>{''.join(items)}</ol>" + gone_text
 
 
