@@ -16,9 +16,9 @@ from .model import Journey, Text
 from .quarters import Quarter
 from .workspace import Workspace
 
-_LAZY_MODULES = ("alignment", "charts", "emotions", "journey_map", "kpis", "measures", "narrative", "objective",
-                 "opportunities", "pain_points", "paths", "personas", "privacy", "research", "sentiment", "stages",
-                 "tables", "touchpoints", "validation")
+_LAZY_MODULES = ("alignment", "charts", "emotions", "journey_map", "kpis", "map_chart", "map_export", "measures",
+                 "narrative", "objective", "opportunities", "pain_points", "paths", "personas", "privacy", "research",
+                 "sentiment", "stages", "tables", "touchpoints", "validation")
 _LAZY_NAMES = {"Engine": "engine", "Dataset": "loading", "check": "loading", "load": "loading",
                "Study": "studies", "study": "studies", "say": "narrative"}
 
@@ -43,6 +43,8 @@ __all__ = [
     "journey_map",
     "kpis",
     "load",
+    "map_chart",
+    "map_export",
     "measures",
     "narrative",
     "objective",

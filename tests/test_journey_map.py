@@ -9,6 +9,8 @@ import pytest
 
 import journeykit as jk
 from journeykit import journey_map as jm
+from journeykit import map_chart as mc
+from journeykit import map_export as mx
 from journeykit.errors import ParameterError
 from journeykit.measures import save_summary
 
@@ -132,12 +134,12 @@ def test_emotion_points_assumed_then_measured(make_workspace):
 
 def test_map_chart_structure(make_workspace):
     s = tiny(make_workspace)
-    chart = jm.map_chart(s)
+    chart = mc.map_chart(s)
     assert isinstance(chart, alt.VConcatChart)
     spec = chart.to_dict()
     rows = spec["vconcat"]
     assert len(rows) == 1 + len(jm.LANES)  # the stage header, then one row per lane
-    assert {row["width"] for row in rows} == {jm.LABEL_WIDTH + 2 * jm.STAGE_WIDTH}
+    assert {row["width"] for row in rows} == {mc.LABEL_WIDTH + 2 * mc.STAGE_WIDTH}
     domains = {tuple(layer["encoding"]["x"]["scale"]["domain"]) for row in rows for layer in _layers(row)
                if "scale" in layer.get("encoding", {}).get("x", {})}
     assert len(domains) == 1 and domains.pop()[1] == 2  # one shared x scale, one unit per stage
@@ -150,28 +152,28 @@ def test_map_chart_structure(make_workspace):
 
 
 def test_cells_are_cut_with_more_and_ellipsis():
-    lines = jm._cell_lines([f"Item {i}" for i in range(7)], "touchpoints", "en", 30)
+    lines = mc._cell_lines([f"Item {i}" for i in range(7)], "touchpoints", "en", 30)
     assert lines == ["• Item 0", "• Item 1", "• Item 2", "• Item 3", "+3 more"]
-    long = jm._cell_lines(["word " * 40], "owners", "fr", 20)
+    long = mc._cell_lines(["word " * 40], "owners", "fr", 20)
     assert len(long) == 1 and long[0].endswith("…") and len(long[0]) <= 20
 
 
 def test_export_png_and_svg(make_workspace, tmp_path):
     s = tiny(make_workspace)
-    paths = jm.export(jm.map_chart(s), tmp_path / "out", "tiny_map", mermaid=jm.mermaid(s))
+    paths = mx.export(mc.map_chart(s), tmp_path / "out", "tiny_map", mermaid=mx.mermaid(s))
     assert set(paths) == {"png", "svg", "mermaid"}
     assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = paths["svg"].read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "Hidden fees" in svg
     assert paths["mermaid"].read_text(encoding="utf-8").startswith("journey\n")
     with pytest.raises(ParameterError, match="'name' parameter of export"):
-        jm.export(jm.map_chart(s), tmp_path, "../escape")
+        mx.export(mc.map_chart(s), tmp_path, "../escape")
 
 
 def test_mermaid_block_of_the_tiny_journey(make_workspace):
     s = tiny(make_workspace)
     # scores: ad +1 -> 4, shop mean(+2, 0) = +1 -> 4, pay -1 -> 2
-    assert jm.mermaid(s) == (
+    assert mx.mermaid(s) == (
         "journey\n"
         "  title Tiny shop · Current state\n"
         "  section Discover\n"
@@ -181,7 +183,7 @@ def test_mermaid_block_of_the_tiny_journey(make_workspace):
         "    Payment: 2: ecommerce\n"
     )
     s_fr = jk.study(s.workspace, "2026Q3", "fr")
-    assert "  section Découvrir\n    Annonce: 4: marketing\n" in jm.mermaid(s_fr)
+    assert "  section Découvrir\n    Annonce: 4: marketing\n" in mx.mermaid(s_fr)
 
 
 def test_current_and_future_side_by_side(make_workspace):
@@ -195,7 +197,7 @@ def test_current_and_future_side_by_side(make_workspace):
     # future curve: buy = chat's assumed +2 (expected); current: pay's -1
     assert jm.emotion_points(s, "future").set_index("stage").loc["buy", ["emotion", "source"]].tolist() == [
         2.0, "expected"]
-    chart = jm.map_comparison(s)
+    chart = mc.map_comparison(s)
     assert isinstance(chart, alt.HConcatChart) and len(chart.hconcat) == 2
     spec = chart.to_dict()
     assert [half["title"]["text"] for half in spec["hconcat"]] == ["Tiny shop · Current state",
@@ -203,15 +205,15 @@ def test_current_and_future_side_by_side(make_workspace):
     # lanes line up: the same height for each lane on both sides
     heights = [[row["height"] for row in half["vconcat"]] for half in spec["hconcat"]]
     assert heights[0] == heights[1]
-    stacked = jm.map_comparison(s, layout="stacked")
+    stacked = mc.map_comparison(s, layout="stacked")
     assert isinstance(stacked, alt.VConcatChart) and len(stacked.vconcat) == 2
-    assert "    Chat: 5: care\n" in jm.mermaid(s, "future")
+    assert "    Chat: 5: care\n" in mx.mermaid(s, "future")
 
 
 def test_one_map_when_every_touchpoint_is_on_both(make_workspace):
     s = tiny(make_workspace)
     assert jm.states(s) == ["current"]
-    assert isinstance(jm.map_comparison(s), alt.VConcatChart)
+    assert isinstance(mc.map_comparison(s), alt.VConcatChart)
 
 
 def test_hostile_names_are_escaped(make_workspace, tmp_path):
@@ -219,24 +221,24 @@ def test_hostile_names_are_escaped(make_workspace, tmp_path):
     journey = TINY.replace("{en: Search ad, fr: Annonce}", f'"{hostile}"').replace("{en: Buy, fr: Acheter}",
                                                                                    f'"{hostile}"')
     s = jk.study(make_workspace(journey, name="hostile"), "2026Q3", "en")
-    text = jm.mermaid(s)
+    text = mx.mermaid(s)
     assert "    ‹script›alert(1)‹/script›∶ x: 4: marketing\n" in text
     assert "  section ‹script›alert(1)‹/script›∶ x\n" in text
     assert jm.review(s).facts(s)["lowest_stage"] == "&lt;script&gt;alert(1)&lt;/script&gt;: x"  # for Markdown
     assert "<" not in text and text.count(":") == 3 * 2  # only the two separators of each of the 3 tasks
-    paths = jm.export(jm.map_chart(s), tmp_path, "hostile")
+    paths = mx.export(mc.map_chart(s), tmp_path, "hostile")
     svg = paths["svg"].read_text(encoding="utf-8")
     assert "<script" not in svg and "&lt;script&gt;" in svg
-    assert jm.mermaid_text("a\nb;c#d") == "a b,c＃d"
-    assert jm.markdown_block("x ``` y") == "````mermaid\nx ``` y\n````"
+    assert mx.mermaid_text("a\nb;c#d") == "a b,c＃d"
+    assert mx.markdown_block("x ``` y") == "````mermaid\nx ``` y\n````"
 
 
 def test_parameters_are_checked(make_workspace):
     s = tiny(make_workspace)
     with pytest.raises(ParameterError, match="The 'state' parameter of map_chart must be 'current' or 'future'"):
-        jm.map_chart(s, "past")
+        mc.map_chart(s, "past")
     with pytest.raises(ParameterError, match="'layout' parameter of map_comparison"):
-        jm.map_comparison(s, "diagonal")
+        mc.map_comparison(s, "diagonal")
 
 
 def test_review_summary_and_facts(make_workspace):

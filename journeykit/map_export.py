@@ -1,0 +1,140 @@
+"""Step 9: the journey map written to files: the chart as PNG and SVG, the map as a Mermaid ``journey`` block.
+
+:func:`export` writes any chart (usually :func:`journeykit.map_chart.map_comparison`) through vl-convert,
+atomically; :func:`mermaid` writes the map as a Mermaid ``journey`` block, for wikis and slide decks, and
+:func:`markdown_block` fences it for a Markdown page.
+
+Examples
+--------
+>>> import journeykit as jk                                                     # doctest: +SKIP
+>>> s = jk.study("build/sample-workspace", "2026Q3", "fr")                      # doctest: +SKIP
+>>> chart = jk.map_chart.map_comparison(s)                                      # doctest: +SKIP
+>>> jk.map_export.export(chart, "out", "journey_map", mermaid=jk.map_export.mermaid(s))  # doctest: +SKIP
+{'png': PosixPath('out/journey_map.png'), 'svg': ..., 'mermaid': PosixPath('out/journey_map.mmd')}
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from .errors import ParameterError
+from .journey_map import _check_state, _label, touchpoint_emotions, touchpoints_in
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` atomically (a partial file renamed into place), readable as usual."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        with open(partial, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def export(chart: alt.TopLevelMixin, folder: str | os.PathLike[str], name: str = "journey_map",
+           mermaid: str | None = None) -> dict[str, Path]:
+    """Write ``chart`` as ``<name>.png`` (scale 2) and ``<name>.svg`` into ``folder`` (created when missing).
+
+    ``mermaid``, when given, is written beside them as ``<name>.mmd``. Files are written atomically. Returns
+    the paths by format: ``{"png": ..., "svg": ...}`` (and ``"mermaid"``).
+    """
+    import vl_convert as vlc
+
+    if not re.fullmatch(r"[\w.-]+", name or "") or name.startswith("."):
+        raise ParameterError.invalid("name", "export", "a file name of letters, digits, '_', '-' and '.'", name)
+    target = Path(folder)
+    spec = chart.to_dict()
+    paths = {"png": target / f"{name}.png", "svg": target / f"{name}.svg"}
+    _write(paths["png"], vlc.vegalite_to_png(spec, scale=2))
+    _write(paths["svg"], vlc.vegalite_to_svg(spec).encode("utf-8"))
+    if mermaid is not None:
+        paths["mermaid"] = target / f"{name}.mmd"
+        _write(paths["mermaid"], mermaid.encode("utf-8"))
+    return paths
+
+
+_MERMAID = str.maketrans({":": "\u2236", ";": ",", "#": "\uff03", "<": "\u2039", ">": "\u203a", "\n": " ",
+                          "\r": " ", "\t": " ", "`": "'"})
+
+
+def mermaid_text(value: str, keep_colon: bool = False) -> str:
+    """``value`` made safe for one line of a Mermaid ``journey`` block (and for any page that shows it).
+
+    Mermaid ends a task name at ``:``, ``;``, ``#`` and a new line; they become look-alike characters
+    (``∶`` ratio sign, ``,``, ``＃``, a space), and ``<``/``>`` become ``‹``/``›`` so that no text can
+    open an HTML tag wherever the block is pasted.
+
+    Examples
+    --------
+    >>> mermaid_text("<script>alert(1)</script>: x")
+    '‹script›alert(1)‹/script›∶ x'
+    """
+    table = dict(_MERMAID)
+    if keep_colon:
+        del table[ord(":")]
+    return " ".join(str(value).translate(table).split())
+
+
+def score(emotion: float) -> int:
+    """An emotion on -2..+2 as a Mermaid score on 1..5 (``round(emotion + 3)``, halves up; unknown is 3).
+
+    Examples
+    --------
+    >>> [score(e) for e in (-2, -1.6, -0.5, 0, 0.49, 1.5, 2)]
+    [1, 1, 3, 3, 3, 5, 5]
+    """
+    if emotion is None or pd.isna(emotion):
+        return 3
+    return int(min(5, max(1, math.floor(float(emotion) + 3 + 0.5))))
+
+
+def mermaid(study, state: str = "current") -> str:
+    """The ``state`` map as a Mermaid ``journey`` block: a section per stage, a task per touchpoint.
+
+    Each task is ``<touchpoint name>: <score>: <owner team>``: the score is the touchpoint's emotion
+    (measured, else assumed; see :func:`journeykit.journey_map.touchpoint_emotions`) mapped from -2..+2
+    to 1..5 by :func:`score`.
+    Stages without touchpoints have no section (Mermaid cannot draw an empty one).
+    """
+    _check_state(state, "mermaid")
+    lang = study.lang
+    emotions = touchpoint_emotions(study, state).set_index("touchpoint")["emotion"]
+    title = _label("map_title", lang, journey=study.journey.name.get(lang), state=_label(f"state_{state}", lang))
+    lines = ["journey", f"  title {mermaid_text(title, keep_colon=True)}"]
+    points = touchpoints_in(study, state)
+    for stage in study.journey.stages:
+        mine = [tp for tp in points if tp.stage == stage.id]
+        if not mine:
+            continue
+        lines.append(f"  section {mermaid_text(stage.name.get(lang))}")
+        for tp in mine:
+            task = f"    {mermaid_text(tp.name.get(lang))}: {score(emotions.get(tp.id))}"
+            owner = mermaid_text(tp.owner).replace(",", " ")
+            lines.append(f"{task}: {owner}" if owner else task)
+    return "\n".join(lines) + "\n"
+
+
+def markdown_block(code: str, language: str = "mermaid") -> str:
+    """``code`` as a fenced Markdown code block whose fence is longer than any run of backticks in it.
+
+    Examples
+    --------
+    >>> print(markdown_block("journey"))
+    ```mermaid
+    journey
+    ```
+    """
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{code.rstrip()}\n{fence}"
