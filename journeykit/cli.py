@@ -129,7 +129,7 @@ def _quarterly(args: argparse.Namespace) -> int:
     if not args.quiet:  # progress: one line per step start and end (bars too, on a terminal)
         logging.basicConfig(format="%(asctime)s %(message)s", datefmt="%H:%M:%S", level=logging.INFO)
         logging.getLogger("journeykit.quarterly").setLevel(logging.INFO)
-        for noisy in ("papermill", "traitlets", "nbclient"):
+        for noisy in ("papermill", "traitlets", "nbclient", "nbconvert", "NbConvertApp"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     return quarterly(args.workspace, quarter=args.quarter, out=args.out, previous=args.previous,
                      lang=args.lang, jobs=args.jobs, force=args.force, timeout=args.timeout)
