@@ -69,7 +69,8 @@ def quarterly(workspace: str | os.PathLike[str], *, quarter: str, out: str | os.
                                            encoding="utf-8")
         (folder / "run.json").write_text(json.dumps(
             {"quarter": str(period), "lang": lang,
-             "steps": [{"step": r.step, "status": r.status, "error": r.error, "cell": r.cell} for r in runs]},
+             "steps": [{"step": r.step, "status": r.status, "error": r.error, "cell": r.cell,
+                        "seconds": round(r.seconds, 2)} for r in runs]},
             indent=2, ensure_ascii=False), encoding="utf-8")
         export_seconds = time.perf_counter() - exported
     failed = [run for run in runs if run.status != "ok"]
