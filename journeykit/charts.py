@@ -205,9 +205,14 @@ def persona_emotion_chart(frame: pd.DataFrame, lang: str = "en", title: str = ""
         x=x, y=alt.Y("measured:Q", scale=scale, title=_title("emotion", lang)), color=color,
         tooltip=["persona:N", "label:N", alt.Tooltip("measured:Q", format=".2f"), alt.Tooltip("low:Q", format=".2f"),
                  alt.Tooltip("high:Q", format=".2f"), "n:Q"])
-    assumed = base.transform_filter("isValid(datum.assumed)").mark_line(
-        strokeDash=[6, 4], opacity=0.6).encode(x=x, y=alt.Y("assumed:Q", scale=scale), color=color,
-                                               tooltip=["persona:N", "label:N", "assumed:Q"])
+    beliefs = frame.dropna(subset=["assumed"])
+    if beliefs.groupby("label")["assumed"].nunique().le(1).all():  # one belief for all: one grey dashed line
+        assumed = alt.Chart(beliefs.drop_duplicates("label")).mark_line(
+            strokeDash=[6, 4], color="#888").encode(x=x, y=alt.Y("assumed:Q", scale=scale),
+                                                    tooltip=["label:N", "assumed:Q"])
+    else:
+        assumed = alt.Chart(beliefs).mark_line(strokeDash=[6, 4], opacity=0.6).encode(
+            x=x, y=alt.Y("assumed:Q", scale=scale), color=color, tooltip=["persona:N", "label:N", "assumed:Q"])
     flags = base.transform_filter("datum.disagree").mark_point(shape="diamond", size=160, color="#e15759",
                                                              filled=True).encode(x=x, y="measured:Q")
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#999").encode(y="y:Q")
