@@ -41,7 +41,7 @@ UNMAPPED_CHANNEL = "chat"
 UNMAPPED_CHANNEL_RAW = "WhatsApp"
 
 # Touchpoints where the workshop's assumed emotion (``assumed_emotion: {all: ...}``) is contradicted by data.
-WRONG_ASSUMPTIONS = {"checkout_payment": 1.0, "first_delivery": 2.0, "customer_service_call": 1.0}
+WRONG_ASSUMPTIONS = {"checkout_payment": 1.5, "first_delivery": 2.0, "customer_service_call": 1.0}
 
 ORPHAN_USERS = ("VRD-020311", "VRD-020478", "VRD-020502", "VRD-020917", "VRD-021046")
 N_ORPHAN_EVENTS = 40  # 8 events for each orphan user id (accounts deleted on request, events kept)

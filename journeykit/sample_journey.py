@@ -175,7 +175,7 @@ TOUCHPOINTS = (
     ("renewal_page", "renew", "web", "owned", "ecommerce", ("Renewal page", "Page de renouvellement"),
      ("Renewal and plan change, with the loyalty discount when eligible.",
       "Renouvellement et changement d'offre, avec la remise fidélité si éligible."),
-     ["e-commerce platform", "subscription billing"], ["renewal_page_view", "renew_confirm"], 0.0),
+     ["e-commerce platform", "subscription billing"], ["renewal_page_view", "renew_confirm"], 1.0),
     ("cancellation", "renew", "web", "owned", "customer_care", ("Cancellation", "Résiliation"),
      ("Three-step cancellation with a reason and a retention offer.",
       "Résiliation en trois étapes avec un motif et une offre de fidélisation."),
