@@ -102,7 +102,7 @@ TOUCHPOINTS = (
     ("checkout_payment", "purchase", "app", "owned", "product", ("App payment", "Paiement dans l'appli"),
      ("In-app payment screen; 3-D Secure handled by the payment provider's mobile SDK.",
       "Écran de paiement de l'appli ; 3-D Secure géré par le SDK mobile du prestataire de paiement."),
-     ["mobile app", "payment provider SDK"], list(FRICTION_EVENTS), 1.0),
+     ["mobile app", "payment provider SDK"], list(FRICTION_EVENTS), WRONG_ASSUMPTIONS["checkout_payment"]),
     ("store_checkout", "purchase", "store", "owned", "sales", ("Checkout in a shop", "Caisse en boutique"),
      ("Point-of-sale, subscription sign-up on a tablet with the shop assistant.",
       "Caisse, souscription sur tablette avec le vendeur."), ["POS", "CRM"], ["pos_sale"], None),

@@ -192,7 +192,7 @@ def _readme(facts: dict, seed: int) -> str:
         f"| `{r['persona']}` | {r['customers']:,} ({r['share']:.0%}) | {r['age']:.0f} | {r['basket']:.2f} € | "
         f"{_pct(r['app'])} | {r['events']:.0f} | {r['nps']:.1f} | {_pct(r['churned'])} |" for r in facts["personas"])
     belief_rows = "\n".join(
-        f"| `{r['touchpoint']}` | {r['assumed']:+.0f} | {r[QUARTERS[0]]:+.2f} | {r[QUARTERS[1]]:+.2f} | "
+        f"| `{r['touchpoint']}` | {r['assumed']:+.1f} | {r[QUARTERS[0]]:+.2f} | {r[QUARTERS[1]]:+.2f} | "
         f"{'**wrong**' if r['touchpoint'] in WRONG_ASSUMPTIONS else 'about right'} |" for r in facts["beliefs"])
     funnel_rows = "\n".join(f"| `{stage}` | " + " | ".join(f"{facts['funnel'][qq][i]:,}" for qq in QUARTERS) + " |"
                             for i, stage in enumerate(STAGE_IDS))
