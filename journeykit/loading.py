@@ -34,6 +34,7 @@ import duckdb
 from . import coerce, contract, readers
 from .contract import Column
 from .errors import DataError, Problem
+from .files import replacing, write_atomic
 from .model import Journey, Source
 from .readers import q
 from .workspace import Workspace
@@ -170,9 +171,7 @@ def _cached_dataset(ws: Workspace, folder: Path) -> tuple[dict[str, TableInfo], 
 def _remember_dataset(ws: Workspace, folder: Path, tables: dict[str, TableInfo], findings: list[Finding]) -> None:
     meta = {"fingerprint": _dataset_fingerprint(ws), "tables": {n: asdict(i) for n, i in tables.items()},
             "findings": [asdict(f) for f in findings]}
-    partial = folder / "dataset.json.part"
-    partial.write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
-    partial.replace(folder / "dataset.json")
+    write_atomic(folder / "dataset.json", json.dumps(meta, indent=1, default=str))
 
 
 def _connect(ws: Workspace) -> duckdb.DuckDBPyConnection:
@@ -269,12 +268,11 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT DISTINCT {listed} FROM {q(name + '__all')}")
     findings = notes + _duplicate_findings(con, name) + _table_findings(con, ws.journey, name)
     info = _describe(con, name, info)
-    partial = target.with_suffix(".parquet.part")
-    con.execute(f"COPY {q(name)} TO '{partial.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
-    partial.replace(target)
+    with replacing(target) as temporary:
+        con.execute(f"COPY {q(name)} TO '{temporary.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
     info.path = str(target)
     meta = {"fingerprint": fingerprint, "info": asdict(info), "findings": [asdict(f) for f in findings]}
-    meta_file.write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
+    write_atomic(meta_file, json.dumps(meta, indent=1, default=str))
     for table in [f"raw_{name}_{index}" for index in range(len(files))] + [name + "__all"]:
         con.execute(f"DROP TABLE IF EXISTS {q(table)}")
     return _Staged(info, [], findings)
@@ -359,7 +357,7 @@ def _typed_select(con, ws: Workspace, name: str, source: Source, raw: readers.Ra
         return "", resolved, problems, []
     table, options = q(raw.name), source.options
     notes: list[Finding] = []
-    expressions = [f"rowid AS __rowid", f"'{raw.file.as_posix().replace(chr(39), chr(39) * 2)}' AS __file"]
+    expressions = ["rowid AS __rowid", f"'{raw.file.as_posix().replace(chr(39), chr(39) * 2)}' AS __file"]
     checks: list[tuple[Column, str, str, str]] = []  # spec, file column, cell sql, value sql
     for spec in contract.TABLES[name]:
         column = resolved.get(spec.name)
@@ -423,11 +421,9 @@ def _unreadable(con, table: str, raw: readers.RawTable, checks) -> list[Problem]
     for spec, column, cell, value in checks:
         label = f"column {column!r}" + (f" ({spec.name})" if column != spec.name else "")
         if spec.kind in ("id", "text", "category"):
-            condition, what = (f"{cell} IS NULL", "blank") if spec.required else ("", "")
+            condition = f"{cell} IS NULL" if spec.required else ""
         else:
-            condition, what = f"{cell} IS NOT NULL AND {value} IS NULL", "unreadable"
-            if spec.required:
-                condition = f"{value} IS NULL"
+            condition = f"{value} IS NULL" if spec.required else f"{cell} IS NOT NULL AND {value} IS NULL"
         if not condition:
             continue
         total = con.execute(f"SELECT count(*) FROM {table} WHERE {condition}").fetchone()[0]

@@ -24,22 +24,8 @@ import altair as alt
 import pandas as pd
 
 from .errors import ParameterError
+from .files import write_atomic
 from .journey_map import _check_state, _label, touchpoint_emotions, touchpoints_in
-
-
-def _write(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` atomically (a partial file renamed into place), readable as usual."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        with open(partial, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
 
 
 def export(chart: alt.TopLevelMixin, folder: str | os.PathLike[str], name: str = "journey_map",
@@ -56,11 +42,11 @@ def export(chart: alt.TopLevelMixin, folder: str | os.PathLike[str], name: str =
     target = Path(folder)
     spec = chart.to_dict()
     paths = {"png": target / f"{name}.png", "svg": target / f"{name}.svg"}
-    _write(paths["png"], vlc.vegalite_to_png(spec, scale=2))
-    _write(paths["svg"], vlc.vegalite_to_svg(spec).encode("utf-8"))
+    write_atomic(paths["png"], vlc.vegalite_to_png(spec, scale=2))
+    write_atomic(paths["svg"], vlc.vegalite_to_svg(spec).encode("utf-8"))
     if mermaid is not None:
         paths["mermaid"] = target / f"{name}.mmd"
-        _write(paths["mermaid"], mermaid.encode("utf-8"))
+        write_atomic(paths["mermaid"], mermaid.encode("utf-8"))
     return paths
 
 

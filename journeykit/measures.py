@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .files import replacing, write_atomic
 from .quarters import Quarter
-from .workspace import Workspace, _mode
+from .workspace import Workspace
 
 MEASURES_DIR = "measures"
 STEPS = (
@@ -71,21 +71,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _mode(target))  # mkstemp makes files private; keep the usual mode
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def save_summary(ws: Workspace, quarter: Quarter | str, step: str, payload: dict[str, Any],
                  summary_dir: str | os.PathLike[str] | None = None) -> Path:
     """Write a step's summary into the workspace (and into ``summary_dir`` too when given)."""
@@ -93,9 +78,9 @@ def save_summary(ws: Workspace, quarter: Quarter | str, step: str, payload: dict
         raise ValueError(f"{step!r} is not a step. Known: {', '.join(STEPS)}")
     data = to_json({"step": step, "quarter": str(quarter), **payload}).encode("utf-8")
     target = folder(ws, quarter) / f"{step}.json"
-    _write_atomic(target, data)
+    write_atomic(target, data)
     if summary_dir:
-        _write_atomic(Path(summary_dir) / f"{step}.json", data)
+        write_atomic(Path(summary_dir) / f"{step}.json", data)
     return target
 
 
@@ -107,10 +92,8 @@ def read_summary(ws: Workspace, quarter: Quarter | str, step: str) -> dict[str, 
 
 def save_table(ws: Workspace, quarter: Quarter | str, name: str, frame: pd.DataFrame) -> Path:
     target = folder(ws, quarter) / f"{name}.parquet"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".parquet.part")
-    frame.to_parquet(partial, index=False)
-    os.replace(partial, target)
+    with replacing(target) as temporary:
+        frame.to_parquet(temporary, index=False)
     return target
 
 

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from .files import write_atomic
 from .model import Journey, Opportunity, PainPoint, Text
 
 SCORES = ("customer_value", "business_value", "effort")
@@ -172,16 +171,7 @@ def computed_scores(workspace) -> dict[str, dict[str, float]]:
 
 
 def _write_registry(workspace, registry: dict[str, dict[str, float]]) -> None:
-    file = Path(workspace.path) / REGISTRY
-    file.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(registry, stream, indent=2, sort_keys=True)
-        os.replace(temporary, file)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(Path(workspace.path) / REGISTRY, json.dumps(registry, indent=2, sort_keys=True))
 
 
 def _same(a: float | None, b: float | None) -> bool:

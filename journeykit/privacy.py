@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import secrets
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -71,9 +73,16 @@ def key_for(workspace_path: str | Path) -> bytes:
     """The workspace's pseudonymisation key, created (random, 256 bits) on first use."""
     file = Path(workspace_path) / KEY_FILE
     if not file.exists():
-        partial = file.with_suffix(".part")
-        partial.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
-        partial.replace(file)
+        # steps run in parallel: the first to link its key wins, the others read that one
+        handle, name = tempfile.mkstemp(prefix=f".{KEY_FILE}.", dir=file.parent)  # private: rw-------
+        with os.fdopen(handle, "w", encoding="ascii") as stream:
+            stream.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(name, file)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(name)
     return bytes.fromhex(file.read_text(encoding="ascii").strip())
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import Problem
+from .files import replacing
 from .model import SourceOptions
 
 SNIFF_BYTES = 256 * 1024
@@ -243,12 +244,11 @@ def _transcoded(path: Path, encoding: str, scratch: Path) -> Path:
         return target
     scratch.mkdir(parents=True, exist_ok=True)
     opener = gzip.open if path.suffix.lower() == ".gz" else open
-    partial = target.with_suffix(".part")
-    with opener(path, "rb") as raw, open(partial, "w", encoding="utf-8", newline="") as out:
+    with replacing(target) as temporary, opener(path, "rb") as raw, \
+            open(temporary, "w", encoding="utf-8", newline="") as out:
         reader = codecs.getreader(encoding)(raw, errors="replace")
         while chunk := reader.read(1 << 20):
             out.write(chunk)
-    partial.replace(target)
     return target
 
 

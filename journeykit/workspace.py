@@ -15,14 +15,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import yaml
 
@@ -30,10 +28,12 @@ try:
     import fcntl
 except ImportError:  # Windows: saves are still atomic, but not serialised between processes
     fcntl = None  # type: ignore[assignment]
+
 from pydantic import ValidationError
 
 from .errors import ConflictError, Problem, WorkspaceError, WorkspaceNotFoundError
-from .model import Journey, Text, problem_from
+from .files import write_atomic
+from .model import Journey, Text, problem_from  # noqa: F401 - Text is used by the doctest
 
 JOURNEY_FILE = "journey.yaml"
 HISTORY_DIR = "history"
@@ -212,7 +212,7 @@ class Workspace:
             first = journey.model_copy(update={"revision": 1})
             text = dump_journey(first)
         folder.mkdir(parents=True, exist_ok=True)
-        _atomic_write(folder / JOURNEY_FILE, text)
+        write_atomic(folder / JOURNEY_FILE, text)
         return cls(folder.resolve(), first)
 
     @property
@@ -249,7 +249,7 @@ class Workspace:
             saved = checked.model_copy(update={"revision": self.journey.revision + 1})
             if self.file.exists():
                 self._archive()
-            _atomic_write(self.file, dump_journey(saved))
+            write_atomic(self.file, dump_journey(saved))
         self.journey = saved
         return self
 
@@ -265,7 +265,7 @@ class Workspace:
             changed = parse_journey(dump_journey(change(current)), str(self.file))
             saved = changed.model_copy(update={"revision": current.revision + 1})
             self._archive()
-            _atomic_write(self.file, dump_journey(saved))
+            write_atomic(self.file, dump_journey(saved))
         self.journey = saved
         return self
 
@@ -324,29 +324,3 @@ def _revision_on_disk(file: Path) -> int | None:
             except ValueError:
                 return None
     return 0
-
-
-def _mode(target: Path) -> int:
-    """The permissions a rewritten file keeps: the old file's, or rw-r--r-- for a new one."""
-    return target.stat().st_mode & 0o777 if target.exists() else 0o644
-
-
-def _atomic_write(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` so that a crash leaves either the old or the new content."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _mode(target))  # mkstemp makes files private; keep the usual mode
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    if hasattr(os, "O_DIRECTORY"):
-        directory = os.open(target.parent, os.O_DIRECTORY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)

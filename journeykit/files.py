@@ -1,0 +1,64 @@
+"""Writing files so that a crash, a kill or a full disk leaves the old content or the new one, never half.
+
+Everything journeykit writes into a workspace or a report goes through here: the new content goes to a
+temporary file in the same folder, is flushed to disk, then replaces the target in one rename (atomic on
+POSIX and Windows). The rewritten file keeps the permissions of the one it replaces.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def mode_of(target: Path) -> int:
+    """The permissions a rewritten file keeps: the old file's, or rw-r--r-- for a new one."""
+    return target.stat().st_mode & 0o777 if target.exists() else 0o644
+
+
+@contextmanager
+def replacing(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path beside ``target`` to write to; it replaces ``target`` only if the block succeeds.
+
+    Examples
+    --------
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with replacing(folder / "a.txt") as temporary:
+    ...     _ = temporary.write_text("new")
+    >>> (folder / "a.txt").read_text(), sorted(p.name for p in folder.iterdir())
+    ('new', ['a.txt'])
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        with open(temporary, "rb+") as stream:
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode_of(target))  # mkstemp makes files private
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _sync_folder(target.parent)
+
+
+def write_atomic(target: str | os.PathLike[str], data: bytes | str) -> None:
+    """Write ``data`` (text is written as UTF-8 with ``\\n`` line ends) to ``target`` atomically."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with replacing(target) as temporary:
+        temporary.write_bytes(payload)
+
+
+def _sync_folder(folder: Path) -> None:
+    if hasattr(os, "O_DIRECTORY"):
+        handle = os.open(folder, os.O_DIRECTORY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
