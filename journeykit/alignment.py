@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .kpis import measure_all
+from .model import Text
 
 LANES = ("frontstage", "channels", "backstage", "systems", "owners")
 
@@ -21,7 +22,7 @@ class AlignmentReview:
     kpis: pd.DataFrame  # kpis.measure_all
     blueprint: pd.DataFrame  # stage, stage_order, lane, text
     unowned: list[str]  # touchpoint ids without an owner
-    warnings: list[str]
+    warnings: list[Text]
 
     def summary(self) -> dict:
         return {"kpis": self.kpis.to_dict(orient="records"), "unowned_touchpoints": self.unowned,
@@ -37,7 +38,7 @@ class AlignmentReview:
             "n_off_track": int((measured["on_track"] == False).sum()),  # noqa: E712
             "n_unowned": len(self.unowned),
             "unowned": ", ".join(study.touchpoint_names().get(t, t) for t in self.unowned) or "-",
-            "warnings": "; ".join(self.warnings),
+            "warnings": "; ".join(warning.get(study.lang) for warning in self.warnings),
             "minimum": study.journey.privacy.min_group_size,
         }
 
@@ -52,8 +53,9 @@ def review(study) -> AlignmentReview:
     """Measure every KPI for ``study``'s quarter and lay out the service blueprint of its map."""
     journey, lang = study.journey, study.lang
     kpis = measure_all(study)
-    warnings = [f"KPI '{row.name}' has no owner" for row in kpis.itertuples() if not row.owner]
-    warnings += [f"KPI '{row.name}': {row.warning}" for row in kpis.itertuples() if row.warning]
+    names = {kpi.id: kpi.name for kpi in journey.kpis}
+    warnings = [Text(en=f"KPI '{names[row.kpi].en}' has no owner", fr=f"l'indicateur « {names[row.kpi].fr} » n'a "
+                     "pas de responsable") for row in kpis.itertuples() if not row.owner]
     rows = []
     for order, stage in enumerate(journey.stages):
         points = [tp for tp in journey.touchpoints if tp.stage == stage.id]
@@ -69,5 +71,6 @@ def review(study) -> AlignmentReview:
                          "items": len(lanes[lane])})
     unowned = [tp.id for tp in journey.touchpoints if not tp.owner]
     if unowned:
-        warnings.append(f"{len(unowned)} touchpoints have no owner team")
+        warnings.append(Text(en=f"{len(unowned)} touchpoints have no owner team",
+                             fr=f"{len(unowned)} points de contact n'ont pas d'équipe responsable"))
     return AlignmentReview(kpis, pd.DataFrame(rows), unowned, warnings)

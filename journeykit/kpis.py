@@ -21,12 +21,12 @@ A KPI measured on fewer answers than ``privacy.min_group_size`` is not shown (``
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .model import Kpi
+from .model import Kpi, Text
 from .quarters import Quarter
 
 Z95 = 1.959964
@@ -135,10 +135,10 @@ class Measure:
     n: int
     target: float | None
     on_track: bool | None
-    warning: str = ""
+    warning: Text = field(default_factory=Text)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "warning": self.warning.model_dump()}
 
 
 def measure(kpi: Kpi, study, quarter: Quarter | str | None = None) -> Measure:
@@ -147,10 +147,12 @@ def measure(kpi: Kpi, study, quarter: Quarter | str | None = None) -> Measure:
     estimate, warning = _estimate(kpi, study, period)
     minimum = study.journey.privacy.min_group_size
     if estimate.value is not None and estimate.n < minimum:
-        estimate, warning = Estimate(None, None, None, estimate.n), (
-            f"fewer than {minimum} observations ({estimate.n}); not shown to protect privacy")
+        estimate, warning = Estimate(None, None, None, estimate.n), Text(
+            en=f"fewer than {minimum} observations ({estimate.n}); not shown to protect privacy",
+            fr=f"moins de {minimum} observations ({estimate.n}) : non affiché pour protéger la vie privée")
     elif estimate.value is not None and estimate.n < SMALL_SAMPLE:
-        warning = warning or f"small sample ({estimate.n} observations): read with caution"
+        warning = warning or Text(en=f"small sample ({estimate.n} observations): read with caution",
+                                  fr=f"petit échantillon ({estimate.n} observations) : à lire avec prudence")
     on_track = None
     if estimate.value is not None and kpi.target is not None:
         on_track = estimate.value >= kpi.target if kpi.better_when_higher else estimate.value <= kpi.target
@@ -163,35 +165,38 @@ def measure_all(study, quarter: Quarter | str | None = None) -> pd.DataFrame:
     rows = []
     for kpi in study.journey.kpis:
         row = measure(kpi, study, quarter).as_dict()
-        rows.append({**row, "name": kpi.name.get(study.lang), "unit": kpi.unit, "owner": kpi.owner,
+        rows.append({**row, "warning": Text(**row["warning"]).get(study.lang), "name": kpi.name.get(study.lang), "unit": kpi.unit, "owner": kpi.owner,
                      "stage": kpi.stage, "higher_is_better": kpi.better_when_higher})
     columns = ["kpi", "name", "metric", "value", "low", "high", "n", "target", "on_track", "unit", "owner",
                "stage", "higher_is_better", "warning"]
     return pd.DataFrame(rows, columns=columns)
 
 
-def _estimate(kpi: Kpi, study, period: Quarter) -> tuple[Estimate, str]:
-    empty = Estimate(None, None, None, 0)
+def _estimate(kpi: Kpi, study, period: Quarter) -> tuple[Estimate, Text]:
+    empty, none = Estimate(None, None, None, 0), Text()
     needs = {"nps": "survey", "csat": "survey", "ces": "survey", "fcr": "tickets", "conversion": "events",
              "churn": "customers", "retention": "customers", "self_service": "events"}
     if kpi.metric == "custom":
-        return empty, "custom KPI: it has no formula in journeykit; record its value in the workshop"
+        return empty, Text(en="custom KPI: it has no formula in journeykit; record its value in the workshop",
+                           fr="indicateur personnalisé : journeykit n'a pas de formule pour lui ; notez sa valeur "
+                              "en atelier")
     table = needs[kpi.metric]
     if not study.has(table):
-        return empty, f"cannot be measured: the workspace has no '{table}' source"
+        return empty, Text(en=f"cannot be measured: the workspace has no '{table}' source",
+                           fr=f"non mesurable : l'espace de travail n'a pas de source « {table} »")
     if kpi.metric in ("nps", "csat", "ces"):
         survey = study.table("survey", period)
         if kpi.stage is not None:
             touchpoints = [tp.id for tp in study.journey.touchpoints if tp.stage == kpi.stage]
             survey = survey.filter((survey.stage == kpi.stage) | survey.touchpoint.isin(touchpoints or ["\0"]))
         scores = survey.select(survey[kpi.metric]).execute()[kpi.metric]
-        return {"nps": nps, "csat": top2box, "ces": mean}[kpi.metric](scores), ""
+        return {"nps": nps, "csat": top2box, "ces": mean}[kpi.metric](scores), none
     if kpi.metric == "fcr":
         tickets = study.table("tickets", period)
         known = tickets.filter(tickets.first_contact_resolved.notnull())
         n = int(known.count().execute())
         resolved = int(known.filter(known.first_contact_resolved).count().execute())
-        return proportion(resolved, n), ""
+        return proportion(resolved, n), none
     if kpi.metric == "conversion":
         return _conversion(kpi, study, period)
     if kpi.metric in ("churn", "retention"):
@@ -199,12 +204,13 @@ def _estimate(kpi: Kpi, study, period: Quarter) -> tuple[Estimate, str]:
     return _self_service(kpi, study, period)
 
 
-def _conversion(kpi: Kpi, study, period: Quarter) -> tuple[Estimate, str]:
+def _conversion(kpi: Kpi, study, period: Quarter) -> tuple[Estimate, Text]:
     from .stages import stage_entries
 
     stages = study.journey.stage_ids()
     if len(stages) < 2:
-        return Estimate(None, None, None, 0), "conversion needs at least two stages"
+        return Estimate(None, None, None, 0), Text(en="conversion needs at least two stages",
+                                                   fr="le taux de conversion demande au moins deux étapes")
     target = kpi.stage or stages[-1]
     entries = stage_entries(study.events(period))
     first = entries.filter(entries.stage == stages[0]).select("customer_id", start="first")
@@ -212,13 +218,15 @@ def _conversion(kpi: Kpi, study, period: Quarter) -> tuple[Estimate, str]:
     joined = first.left_join(reached, "customer_id")
     n = int(joined.count().execute())
     converted = int(joined.filter(joined.reached.notnull() & (joined.reached >= joined.start)).count().execute())
-    return proportion(converted, n), ""
+    return proportion(converted, n), Text()
 
 
-def _churn(kpi: Kpi, study, period: Quarter) -> tuple[Estimate, str]:
+def _churn(kpi: Kpi, study, period: Quarter) -> tuple[Estimate, Text]:
     customers = study.table("customers", None)
     if int(customers.churn_date.count().execute()) == 0:
-        return Estimate(None, None, None, 0), "churn needs the customers' churn_date; map it in sources.customers"
+        return Estimate(None, None, None, 0), Text(
+            en="churn needs the customers' churn_date; map it in sources.customers",
+            fr="l'attrition demande la date de résiliation des clients (churn_date) dans sources.customers")
     start, end = period.start, period.end
     signed = customers.signup_date.isnull() | (customers.signup_date < start.date())
     active = customers.filter(signed & (customers.churn_date.isnull() | (customers.churn_date >= start.date())))
@@ -227,14 +235,16 @@ def _churn(kpi: Kpi, study, period: Quarter) -> tuple[Estimate, str]:
     estimate = proportion(left, n)
     if kpi.metric == "retention" and estimate.value is not None:
         estimate = Estimate(100 - estimate.value, 100 - estimate.high, 100 - estimate.low, estimate.n)
-    return estimate, ""
+    return estimate, Text()
 
 
-def _self_service(kpi: Kpi, study, period: Quarter) -> tuple[Estimate, str]:
+def _self_service(kpi: Kpi, study, period: Quarter) -> tuple[Estimate, Text]:
     if kpi.stage is None:
-        return Estimate(None, None, None, 0), "self-service needs the KPI's stage (the support stage)"
+        return Estimate(None, None, None, 0), Text(en="self-service needs the KPI's stage (the support stage)",
+                                                   fr="le taux de selfcare demande l'étape de l'indicateur "
+                                                      "(l'étape d'assistance)")
     digital = [channel for channel, kind in study.journey.channel_kinds().items() if kind == "digital"]
     events = study.events(period)
     handled = int(events.filter((events.stage == kpi.stage) & events.channel.isin(digital)).count().execute())
     tickets = int(study.table("tickets", period).count().execute()) if study.has("tickets") else 0
-    return proportion(handled, handled + tickets), ""
+    return proportion(handled, handled + tickets), Text()

@@ -54,6 +54,8 @@ def to_json(payload: Any) -> str:
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(key): _plain(item) for key, item in value.items()}
+    if hasattr(value, "model_dump"):  # a map value such as a bilingual Text
+        return _plain(value.model_dump(mode="json"))
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     if isinstance(value, pd.DataFrame):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .kpis import Measure, measure
+from .model import Text
 from .quarters import Quarter
 
 MAP_TYPES = {
@@ -25,7 +26,7 @@ class ObjectiveReview:
     kpi_name: str | None
     current: Measure | None
     horizon: str | None
-    warnings: list[str]
+    warnings: list[Text]
 
     def summary(self) -> dict:
         current = self.current.as_dict() if self.current else None
@@ -48,7 +49,7 @@ class ObjectiveReview:
             "target": "-" if current is None or current.target is None else f"{current.target:g}",
             "unit": unit,
             "horizon": self.horizon or "-",
-            "warnings": "; ".join(self.warnings),
+            "warnings": "; ".join(warning.get(study.lang) for warning in self.warnings),
         }
 
 
@@ -56,23 +57,30 @@ def review(study) -> ObjectiveReview:
     """The objective as the workspace states it, with the target KPI measured for ``study``'s quarter."""
     journey, lang = study.journey, study.lang
     objective = journey.objective
-    warnings = []
+    warnings: list[Text] = []
     if not objective.problem:
-        warnings.append("the problem is not written yet: agree on it first, every later step serves it")
+        warnings.append(Text(en="the problem is not written yet: agree on it first, every later step serves it",
+                             fr="le problème n'est pas encore écrit : mettez-vous d'accord dessus d'abord, "
+                                "toutes les étapes suivantes le servent"))
     if not objective.scope:
-        warnings.append("the scope (customers, channels, period) is not written yet")
+        warnings.append(Text(en="the scope (customers, channels, period) is not written yet",
+                             fr="le périmètre (clients, canaux, période) n'est pas encore écrit"))
     kpi = next((k for k in journey.kpis if k.id == objective.target_kpi), None)
     current = None
     if kpi is None:
-        warnings.append("no target KPI: choose one of the map's KPIs to measure success")
+        warnings.append(Text(en="no target KPI: choose one of the map's KPIs to measure success",
+                             fr="pas d'indicateur cible : choisissez l'un des indicateurs de la carte"))
     else:
         current = measure(kpi, study)
         if current.value is None:
-            warnings.append(f"the target KPI cannot be measured from the data: {current.warning}")
+            warnings.append(Text(en=f"the target KPI cannot be measured from the data: {current.warning.en}",
+                                 fr=f"l'indicateur cible ne peut pas être mesuré : {current.warning.fr}"))
         if kpi.target is None:
-            warnings.append(f"the target KPI '{kpi.name.get(lang)}' has no target value")
+            warnings.append(Text(en=f"the target KPI '{kpi.name.en}' has no target value",
+                                 fr=f"l'indicateur cible « {kpi.name.fr} » n'a pas de valeur cible"))
     if objective.horizon and Quarter.parse(objective.horizon) < study.quarter:
-        warnings.append(f"the horizon {objective.horizon} is already past: set a new one")
+        warnings.append(Text(en=f"the horizon {objective.horizon} is already past: set a new one",
+                             fr=f"l'échéance {objective.horizon} est déjà passée : fixez-en une nouvelle"))
     return ObjectiveReview(objective.problem.get(lang), objective.scope.get(lang), objective.map_type,
                            None if kpi is None else kpi.id, None if kpi is None else kpi.name.get(lang),
                            current, objective.horizon, warnings)

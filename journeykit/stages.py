@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import ibis
 import pandas as pd
 
-from .model import Journey
+from .model import Journey, Text
 
 SECONDS_PER_DAY = 86_400
 
@@ -118,7 +118,7 @@ class StageReview:
     funnel: pd.DataFrame
     by_channel: pd.DataFrame
     by_persona: pd.DataFrame | None
-    warnings: list[str]
+    warnings: list[Text]
 
     def facts(self, study) -> dict:
         """The values the step's narrative quotes, in the study's language."""
@@ -129,7 +129,7 @@ class StageReview:
             "worst_stage": study.stage_names().get(worst["stage"], worst["stage"]) if worst else "-",
             "worst_drop": worst["drop_off"] if worst else 0.0,
             "minimum": study.journey.privacy.min_group_size,
-            "warnings": "; ".join(self.warnings),
+            "warnings": "; ".join(warning.get(study.lang) for warning in self.warnings),
         }
 
     def table(self, frame: pd.DataFrame, study) -> pd.DataFrame:
@@ -160,7 +160,8 @@ def review(study) -> StageReview:
     journey = study.journey
     warnings = []
     if not 5 <= len(journey.stages) <= 8:
-        warnings.append(f"the map has {len(journey.stages)} stages; 5 to 8 keep a map readable and specific")
+        warnings.append(Text(en=f"the map has {len(journey.stages)} stages; 5 to 8 keep a map readable and specific",
+                             fr=f"la carte compte {len(journey.stages)} étapes ; 5 à 8 la gardent lisible et précise"))
     counts = pd.Series([tp.stage for tp in journey.touchpoints]).value_counts()
     stages = pd.DataFrame({
         "id": journey.stage_ids(),
@@ -178,7 +179,9 @@ def review(study) -> StageReview:
     groups = assignments(study)
     by_persona = None
     if groups is None:
-        warnings.append("no persona assignment for this quarter yet: run step 3 to split the funnel by persona")
+        warnings.append(Text(en="no persona assignment for this quarter yet: run step 3 to split the funnel by persona",
+                             fr="pas encore de personas pour ce trimestre : exécutez l'étape 3 pour ventiler "
+                                "l'entonnoir par persona"))
     else:
         by_persona = _suppressed(funnel(events, journey, by=groups), minimum)
     return StageReview(stages, overall, by_channel, by_persona, warnings)

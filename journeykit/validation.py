@@ -36,7 +36,7 @@ class ValidationReview:
     evidence: pd.DataFrame  # one row per touchpoint
     funnel_drift: pd.DataFrame
     kpi_drift: pd.DataFrame
-    stale: list[str]
+    stale: list[Text]
     changes: list[dict] = field(default_factory=list)  # {"en": ..., "fr": ...}
 
     @property
@@ -77,7 +77,7 @@ class ValidationReview:
             "n_drift": len(significant),
             "n_changes": len(self.changes),
             "status": self.status,
-            "stale": "; ".join(self.stale) or "-",
+            "stale": "; ".join(item.get(study.lang) for item in self.stale) or "-",
         }
 
     def breaks_table(self, study) -> pd.DataFrame:
@@ -246,13 +246,17 @@ def review(study) -> ValidationReview:
     stale = []
     template = [tp.id for tp in journey.touchpoints if tp.origin == "template"]
     if template:
-        stale.append(f"{len(template)} touchpoints are still the template's, never confirmed in a workshop")
+        stale.append(Text(en=f"{len(template)} touchpoints are still the template's, never confirmed in a workshop",
+                          fr=f"{len(template)} points de contact viennent encore du modèle, jamais confirmés en "
+                             "atelier"))
     done = sorted(Quarter.parse(record.quarter) for record in journey.validations)
     earlier = [quarter for quarter in done if quarter < study.quarter]
     if not earlier:
-        stale.append("the map has never been validated before this quarter")
+        stale.append(Text(en="the map has never been validated before this quarter",
+                          fr="la carte n'a jamais été validée avant ce trimestre"))
     elif earlier[-1] < study.previous:
-        stale.append(f"the last validation was for {earlier[-1]}: more than a quarter ago")
+        stale.append(Text(en=f"the last validation was for {earlier[-1]}: more than a quarter ago",
+                          fr=f"la dernière validation date de {earlier[-1]} : il y a plus d'un trimestre"))
     review = ValidationReview(shares, breaks, evidence, drift, kpis, stale)
     review.changes = _changes(study, review, unmapped)
     return review
