@@ -252,3 +252,54 @@ def opportunity_matrix_chart(frame: pd.DataFrame, lang: str = "en", title: str =
     lines = rules.encode(x=alt.X("v:Q", scale=scale)) + rules.encode(y=alt.Y("v:Q", scale=scale))
     return (lines + corners[0] + corners[1] + points + names).properties(
         title=title or _title("impact_effort_title", lang), width=560, height=440)
+
+
+def persona_chart(personas: pd.DataFrame, traits: pd.DataFrame, lang: str = "en", most: int = 4) -> alt.Chart:
+    """Step 3: customers per persona (bars) beside what sets each one apart (z-scores, heatmap).
+
+    ``personas``: ``id``, ``name_en``, ``name_fr``, ``customers``, ``share``, ``suppressed``;
+    ``traits``: ``persona``, ``label_en``, ``label_fr``, ``z`` (persona vs all customers). The heatmap
+    shows each described persona's ``most`` strongest traits (|z| >= 0.5) for every persona.
+    """
+    from .narrative import text
+
+    step = "03_build_personas"
+    shown = personas[~personas["suppressed"]]
+    names = dict(zip(shown["id"], shown[f"name_{lang}"]))
+    order = list(shown[f"name_{lang}"])
+    sizes = shown.assign(name=shown[f"name_{lang}"])[["name", "customers", "share"]]
+    bars = alt.Chart(sizes).mark_bar(color=PALETTE[0]).encode(
+        y=alt.Y("name:N", sort=order, title=None),
+        x=alt.X("customers:Q", title=text(step, "chart_customers", lang)),
+        tooltip=["name:N", alt.Tooltip("customers:Q", format=","), alt.Tooltip("share:Q", format=".0%")],
+    ).properties(title=text(step, "chart_sizes", lang), width=220, height=max(120, 34 * len(order)))
+    data = traits[traits["persona"].isin(names)].assign(name=lambda f: f["persona"].map(names),
+                                                        trait=lambda f: f[f"label_{lang}"])
+    strong = data[data["z"].abs() >= 0.5].sort_values("z", key=abs, ascending=False).groupby("persona").head(most)
+    keep = list(dict.fromkeys(strong["trait"]))
+    cells = data[data["trait"].isin(keep)].assign(z=lambda f: f["z"].clip(-3, 3).round(1))
+    base = alt.Chart(cells).encode(x=alt.X("trait:N", sort=keep, title=None, axis=alt.Axis(labelAngle=-40,
+                                                                                        labelLimit=220)),
+                                   y=alt.Y("name:N", sort=order, title=None))
+    heat = base.mark_rect(stroke="white").encode(
+        color=alt.Color("z:Q", scale=alt.Scale(scheme="redblue", domain=[-3, 3]), title="z"),
+        tooltip=["name:N", "trait:N", alt.Tooltip("z:Q", format="+.1f")])
+    numbers = base.mark_text(fontSize=10).encode(text=alt.Text("z:Q", format="+.1f"))
+    heatmap = (heat + numbers).properties(title=text(step, "chart_traits", lang), width=max(200, 34 * len(keep)),
+                                         height=max(120, 34 * len(order)))
+    return alt.hconcat(bars, heatmap).resolve_scale(color="independent")
+
+
+def silhouette_chart(frame: pd.DataFrame, chosen: int, lang: str = "en") -> alt.Chart:
+    """Step 3: silhouette per number of personas tried (``k``, ``silhouette``), the chosen k highlighted."""
+    from .narrative import text
+
+    step = "03_build_personas"
+    data = frame.assign(chosen=frame["k"] == chosen)
+    line = alt.Chart(data).mark_line(color=PALETTE[0], point=True).encode(
+        x=alt.X("k:O", title=text(step, "chart_k", lang)),
+        y=alt.Y("silhouette:Q", title="silhouette"),
+        tooltip=["k:O", alt.Tooltip("silhouette:Q", format=".3f")])
+    mark = alt.Chart(data).transform_filter("datum.chosen").mark_point(
+        size=220, filled=True, color=PALETTE[1]).encode(x="k:O", y="silhouette:Q")
+    return (line + mark).properties(title=text(step, "chart_silhouette", lang), width=360, height=200)

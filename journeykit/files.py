@@ -13,6 +13,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+@contextmanager
+def locked(lock_file: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_file`` (created if needed) while the block runs.
+
+    Processes that save the same workspace, or stage its data, wait for each other instead of
+    interleaving. Where ``fcntl`` is missing (Windows) writes stay atomic but are not serialised.
+    """
+    path = Path(lock_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
 
 def mode_of(target: Path) -> int:
     """The permissions a rewritten file keeps: the old file's, or rw-r--r-- for a new one."""

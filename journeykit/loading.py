@@ -34,7 +34,7 @@ import duckdb
 from . import coerce, contract, readers
 from .contract import Column
 from .errors import DataError, Problem
-from .files import replacing, write_atomic
+from .files import locked, replacing, write_atomic
 from .model import Journey, Source
 from .readers import q
 from .workspace import Workspace
@@ -103,32 +103,9 @@ def check(workspace: Workspace | str | os.PathLike[str], *, refresh: bool = Fals
     """Like :func:`load` but returns the problems instead of raising (tables with problems are not staged)."""
     ws = workspace if isinstance(workspace, Workspace) else Workspace.open(workspace)
     journey = ws.journey
-    folder = ws.cache / "tables"
-    folder.mkdir(parents=True, exist_ok=True)
-    tables: dict[str, TableInfo] = {}
-    findings: list[Finding] = []
-    problems: list[Problem] = []
     missing = [name for name in contract.TABLE_NAMES if getattr(journey.sources, name) is None]
-    cached = None if refresh else _cached_dataset(ws, folder)
-    if cached is not None:
-        tables, findings = cached
-    else:
-        con = _connect(ws)
-        try:
-            for name in contract.TABLES:
-                source = getattr(journey.sources, name)
-                if source is None:
-                    continue
-                staged = _stage(con, ws, name, source, folder, refresh)
-                problems += staged.problems
-                if not staged.problems:
-                    tables[name] = staged.info
-                    findings += staged.findings
-            if not problems:
-                findings += _cross_findings(con, tables)
-                _remember_dataset(ws, folder, tables, findings)
-        finally:
-            con.close()
+    with locked(ws.cache / "load.lock"):  # parallel steps wait for one staging instead of racing
+        problems, tables, findings = _staged_dataset(ws, refresh)
     if journey.sources.interviews is not None:
         from .interviews import read_interviews
 
@@ -138,6 +115,35 @@ def check(workspace: Workspace | str | os.PathLike[str], *, refresh: bool = Fals
             tables["interviews"] = TableInfo("interviews", sorted({t.file for t in transcripts}),
                                              sum(len(t.quotes) for t in transcripts), {})
     return problems, Dataset(ws, tables, findings, missing)
+
+
+def _staged_dataset(ws: Workspace, refresh: bool) -> tuple[list[Problem], dict[str, TableInfo], list[Finding]]:
+    """Every table of ``ws`` read, validated and staged (or taken from the cache when nothing changed)."""
+    folder = ws.cache / "tables"
+    folder.mkdir(parents=True, exist_ok=True)
+    cached = None if refresh else _cached_dataset(ws, folder)
+    if cached is not None:
+        return [], *cached
+    problems: list[Problem] = []
+    tables: dict[str, TableInfo] = {}
+    findings: list[Finding] = []
+    con = _connect(ws)
+    try:
+        for name in contract.TABLES:
+            source = getattr(ws.journey.sources, name)
+            if source is None:
+                continue
+            staged = _stage(con, ws, name, source, folder, refresh)
+            problems += staged.problems
+            if not staged.problems:
+                tables[name] = staged.info
+                findings += staged.findings
+        if not problems:
+            findings += _cross_findings(con, tables)
+            _remember_dataset(ws, folder, tables, findings)
+    finally:
+        con.close()
+    return problems, tables, findings
 
 
 def _dataset_fingerprint(ws: Workspace) -> str | None:

@@ -29,6 +29,11 @@ from .quarters import Quarter
 from .stages import funnel
 
 
+STATUS = {"valid": {"en": "valid", "fr": "valide"},
+          "needs_changes": {"en": "needs changes", "fr": "à modifier"},
+          "invalid": {"en": "does not match the data", "fr": "ne correspond pas aux données"}}
+
+
 @dataclass
 class ValidationReview:
     conformance: dict  # customers, conforming, with_skips, with_loops (shares 0-1)
@@ -76,7 +81,7 @@ class ValidationReview:
             "n_weak": int(levels.get("weak", 0) + levels.get("none", 0)),
             "n_drift": len(significant),
             "n_changes": len(self.changes),
-            "status": self.status,
+            "status": STATUS[self.status][study.lang],
             "stale": "; ".join(item.get(study.lang) for item in self.stale) or "-",
         }
 
@@ -267,8 +272,10 @@ def save(study, review: ValidationReview) -> None:
     record = review.record(study)
 
     def change(journey):
+        earlier = next((item for item in journey.validations if item.quarter == record.quarter), None)
+        new = record if earlier is None else record.model_copy(update={"notes": earlier.notes})  # keep the team's notes
         kept = [item for item in journey.validations if item.quarter != record.quarter]
-        return journey.model_copy(update={"validations": sorted([*kept, record], key=lambda item: item.quarter)})
+        return journey.model_copy(update={"validations": sorted([*kept, new], key=lambda item: item.quarter)})
 
     study.workspace.update(change)
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,15 +23,10 @@ from typing import Any
 
 import yaml
 
-try:
-    import fcntl
-except ImportError:  # Windows: saves are still atomic, but not serialised between processes
-    fcntl = None  # type: ignore[assignment]
-
 from pydantic import ValidationError
 
 from .errors import ConflictError, Problem, WorkspaceError, WorkspaceNotFoundError
-from .files import write_atomic
+from .files import locked, write_atomic
 from .model import Journey, Text, problem_from  # noqa: F401 - Text is used by the doctest
 
 JOURNEY_FILE = "journey.yaml"
@@ -238,7 +232,7 @@ class Workspace:
         in between and :class:`ConflictError` says so (reload, re-apply the change, save again).
         """
         checked = parse_journey(dump_journey(journey), str(self.file))  # never write what cannot be read
-        with _locked(self.path):
+        with locked(self.path / CACHE_DIR / "save.lock"):
             on_disk = _revision_on_disk(self.file)
             if on_disk is not None and on_disk != self.journey.revision:
                 raise ConflictError(
@@ -260,7 +254,7 @@ class Workspace:
         ``change`` receives the journey as it is on disk now, so changes made by others since this copy
         was loaded are kept, not overwritten.
         """
-        with _locked(self.path):
+        with locked(self.path / CACHE_DIR / "save.lock"):
             current = parse_journey(_read_text(self.file), str(self.file))
             changed = parse_journey(dump_journey(change(current)), str(self.file))
             saved = changed.model_copy(update={"revision": current.revision + 1})
@@ -287,21 +281,6 @@ class Workspace:
         shutil.copy2(self.file, folder / f"journey-{stamp}-r{revision}.yaml")
         for old in self.history()[:-HISTORY_LIMIT]:
             old.unlink()
-
-
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the workspace for one save (a no-op where ``fcntl`` is missing)."""
-    lock_dir = folder / CACHE_DIR
-    lock_dir.mkdir(exist_ok=True)
-    with open(lock_dir / "save.lock", "a+b") as handle:
-        if fcntl is not None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            if fcntl is not None:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _read_text(file: Path) -> str:
