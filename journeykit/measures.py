@@ -2,7 +2,8 @@
 
 A step writes one JSON summary, ``measures/<quarter>/<step>.json`` in the workspace (and a copy beside
 its report page when the quarterly run asks for it), plus, when needed, a small table such as the persona
-of each customer (``measures/<quarter>/<name>.parquet``, pseudonymised). Writes are atomic.
+of each customer (``measures/<quarter>/<name>.parquet``; it keeps the real customer ids, since later steps
+join it to the events, so it never leaves the workspace). Writes are atomic.
 """
 
 from __future__ import annotations

@@ -184,6 +184,9 @@ def review(study) -> StageReview:
                                 "l'entonnoir par persona"))
     else:
         by_persona = _suppressed(funnel(events, journey, by=groups), minimum)
+        names = {persona.id: persona.name.get(study.lang) for persona in journey.personas}
+        by_persona = by_persona.assign(persona=by_persona["group"],
+                                       group=by_persona["group"].map(names).fillna(by_persona["group"]))
     return StageReview(stages, overall, by_channel, by_persona, warnings)
 
 
