@@ -38,9 +38,15 @@ def open_offline(browser, page_path: Path) -> dict:
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(page_path.resolve().as_uri(), wait_until="load")
+    # nbconvert inlines a chart's SVG either as <svg> or as an <img> with a data: URI; an image that failed
+    # to decode has no natural size
     charts = page.eval_on_selector_all(
-        ".output_svg svg, .output_png img",
-        "nodes => nodes.map(n => { const r = n.getBoundingClientRect(); return [r.width, r.height]; })")
+        ".output_svg svg, .output_svg img, .output_png img",
+        """nodes => nodes.map(n => {
+            const r = n.getBoundingClientRect();
+            const decoded = n.tagName.toLowerCase() !== "img" || (n.complete && n.naturalWidth > 0);
+            return [decoded ? r.width : 0, decoded ? r.height : 0];
+        })""")
     expected = page.eval_on_selector_all(".output_svg, .output_png", "nodes => nodes.length")
     text = page.inner_text("body")
     page.close()

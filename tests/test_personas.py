@@ -239,7 +239,7 @@ def test_save_keeps_workshop_personas_and_writes_assignments(shop):
     assert all(p.description.en and p.description.fr for p in data)
     # step 4 splits its funnel by these personas
     by_persona = jk.stages.review(jk.study(shop, "2026Q3")).by_persona
-    assert set(by_persona["group"]) == set(review.personas["id"])
+    assert set(by_persona["persona"]) == set(review.personas["id"])  # "group" holds their names
 
 
 def test_matched_personas_keep_their_id_and_the_workshop_name(shop):
