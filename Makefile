@@ -30,7 +30,7 @@ report: sample-workspace
 # Unit tests, doctests, notebook executions, then nbval over the notebooks as committed.
 test: sample-workspace
 	$(BIN)/python -m pytest -q
-	$(BIN)/python -m pytest -q --nbval-lax notebooks --sanitize-with notebooks/nbval_sanitize.cfg
+	$(BIN)/python -m pytest -q --nbval-lax notebooks --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 # After an intended change of results: store the new outputs of the cells nbval checks.
 notebook-checks: sample-workspace

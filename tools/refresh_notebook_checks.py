@@ -26,11 +26,10 @@ def refresh(path: Path) -> None:
     for cell, ran in zip(original.cells, executed.cells):
         if cell.cell_type != "code":
             continue
-        cell.outputs = ran.outputs if cell.source.startswith(MARK) else []
-        cell.execution_count = None
-        for output in cell.outputs:
-            if "execution_count" in output:
-                output["execution_count"] = None
+        checked = cell.source.startswith(MARK)
+        cell.outputs = ran.outputs if checked else []
+        # nbval compares only cells that ran: a checked cell keeps its execution count
+        cell.execution_count = ran.execution_count if checked else None
         cell.metadata = {key: value for key, value in cell.metadata.items() if key == "tags"}
     original.metadata.pop("papermill", None)
     nbformat.write(original, path)
