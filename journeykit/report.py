@@ -48,12 +48,12 @@ def quarterly(workspace: str | os.PathLike[str], *, quarter: str, out: str | os.
 
     started = time.perf_counter()
     period = _arguments(quarter, lang, jobs, timeout)
-    target = Path(out)
+    target = Path(out).resolve()
     if target.exists() and not force:
         raise ProblemsError([Problem(str(target), "already exists; a report is never overwritten",
                                      "Pass --force to replace it, or choose another --out folder.")],
                             "journeykit quarterly refused to run")
-    earlier = _previous_folder(target, period, previous)
+    earlier = _previous_folder(target, period, None if previous is None else Path(previous).resolve())
     dataset = load(workspace)  # every data problem, listed, before anything runs
     ws = dataset.workspace
     steps = STEPS if steps is None else steps

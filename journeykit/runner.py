@@ -85,12 +85,14 @@ def _run_one(step: str, parameters: dict, folder: Path, timeout: int, notebooks:
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    source, output = notebooks / f"{step}.ipynb", folder / f"{step}.ipynb"
+    source, output = (notebooks / f"{step}.ipynb").resolve(), (folder / f"{step}.ipynb").resolve()
     started = time.perf_counter()
     try:
+        # papermill's cwd= changes the directory of the whole process, which threads would race on: the
+        # kernel gets its working directory through nbclient's resources instead
         pm.execute_notebook(str(source), str(output), parameters=parameters, kernel_name="python3",
-                            cwd=str(notebooks), execution_timeout=timeout, progress_bar=progress and
-                            {"desc": step, "leave": False}, log_output=False,
+                            execution_timeout=timeout, progress_bar=progress and {"desc": step, "leave": False},
+                            log_output=False, resources={"metadata": {"path": str(notebooks)}},
                             shutdown_kernel="immediate")  # a graceful shutdown sometimes stalls 2.5 s
     except pm.PapermillExecutionError as error:
         return StepRun(step, "failed", time.perf_counter() - started, output,

@@ -121,3 +121,16 @@ def test_a_second_run_is_refused_and_changes_nothing(reports, capsys):
     code = main(["quarterly", str(reports["workspace"]), "--quarter", "2026Q3", "--out", str(out)])
     assert code == 2 and "already exists" in capsys.readouterr().err
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+
+
+def test_a_relative_out_folder_is_where_the_caller_is(workspace, tmp_path, monkeypatch):
+    # papermill's cwd= would chdir the whole process while parallel steps run: paths must not move
+    notebooks = tiny_notebooks(tmp_path / "nb", {step: 'print("ok")' for step in STEPS})
+    caller = tmp_path / "caller"
+    caller.mkdir()
+    monkeypatch.chdir(caller)
+    assert quarterly(workspace, quarter="2024Q3", out="reports/2024Q3", steps=STEPS, notebooks=notebooks,
+                     jobs=3) == 0
+    assert (caller / "reports" / "2024Q3" / "index.html").exists()
+    assert Path.cwd() == caller
+    assert sorted(p.name for p in (caller / "reports").iterdir()) == ["2024Q3"]
