@@ -220,7 +220,7 @@ def persona_emotion_chart(frame: pd.DataFrame, lang: str = "en", title: str = ""
 
 
 def opportunity_matrix_chart(frame: pd.DataFrame, lang: str = "en", title: str = "") -> alt.Chart:
-    """Opportunities on the impact/effort matrix, quick wins top left .
+    """Opportunities on the impact/effort matrix, quick wins top left.
 
     ``frame``: ``title``, ``impact`` (1-5), ``effort`` (1-5), ``priority`` and, optionally, ``origin``
     (``data`` or ``workshop``, drawn in two colours). Long titles are cut on the chart, whole in the tooltip.
