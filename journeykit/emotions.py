@@ -220,7 +220,9 @@ def pick_quotes(frame: pd.DataFrame, by: str, n_quotes: int, lang: str, centre: 
     text = frame["comment"].fillna("").astype(str).str.strip()
     candidates = frame.assign(comment=text, words=text.str.split().str.len(), length=text.str.len())
     candidates = candidates[(candidates["words"] >= MIN_QUOTE_WORDS) & candidates["emotion"].notna()]
-    candidates = candidates.drop_duplicates([by, "comment"])
+    # the engine returns rows in no fixed order: sort fully first, so that the same data picks the same quotes
+    candidates = candidates.sort_values([by, "comment", "emotion", "lang"], kind="stable").drop_duplicates(
+        [by, "comment"])
     rows = []
     for key, group in candidates.groupby(by, sort=False):
         if (group["lang"] == lang).sum() >= min(n_quotes, len(group)):
@@ -228,7 +230,8 @@ def pick_quotes(frame: pd.DataFrame, by: str, n_quotes: int, lang: str, centre: 
         if (group["length"] <= SHORT_QUOTE).any():
             group = group[group["length"] <= SHORT_QUOTE]
         target = (centre or {}).get(key, group["emotion"].mean())
-        ranked = group.assign(text_key=group["text_emotion"].fillna(0.0), gap=(group["emotion"] - target).abs())
+        ranked = group.assign(text_key=group["text_emotion"].fillna(0.0),
+                              gap=(group["emotion"] - target).abs().round(9))  # sums differ in the last bits
         picks: list[tuple[str, pd.Series]] = []
         if n_quotes >= 2 and len(ranked) >= 2:
             by_emotion = ranked.sort_values(["emotion", "text_key", "length", "comment"], kind="stable")

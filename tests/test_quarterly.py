@@ -134,3 +134,19 @@ def test_a_relative_out_folder_is_where_the_caller_is(workspace, tmp_path, monke
     assert (caller / "reports" / "2024Q3" / "index.html").exists()
     assert Path.cwd() == caller
     assert sorted(p.name for p in (caller / "reports").iterdir()) == ["2024Q3"]
+
+
+def test_the_same_inputs_give_the_same_report(reports, tmp_path):
+    import shutil
+
+    workspace = tmp_path / "workspace"
+    shutil.copytree(ROOT / "sample_data", workspace,
+                    ignore=shutil.ignore_patterns(".journeykit", "measures", "history"))
+    again = tmp_path / "2026Q2"
+    assert quarterly(workspace, quarter="2026Q2", out=again, lang="en", jobs=2) == 0
+    first = reports["2026Q2"]
+    for page in sorted(first.glob("*.html")):
+        # the only expected difference: where each workspace lives (the map names its export files)
+        expected = page.read_text(encoding="utf-8").replace(str(reports["workspace"]), "WORKSPACE")
+        produced = (again / page.name).read_text(encoding="utf-8").replace(str(workspace), "WORKSPACE")
+        assert produced == expected, page.name
