@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
+from .i18n import pick
 from .privacy import redact, suppress_small
 
 STEP = "06_capture_experience"
@@ -493,11 +494,14 @@ def review(study, threshold: float = 1.0, n_quotes: int = 3) -> ExperienceReview
         answers = responses(study, groups=groups)
         before = responses(study, quarter=study.previous)
     else:
-        warnings.append("the workspace has no survey source: only the assumed curve can be shown; add "
-                        "sources.survey to measure emotions")
+        warnings.append(pick(study.lang, "the workspace has no survey source: only the assumed curve can be "
+                             "shown; add sources.survey to measure emotions",
+                             "l'espace de travail n'a pas de source d'enquête : seule la courbe supposée peut être "
+                             "montrée ; ajoutez sources.survey pour mesurer les émotions"))
         answers = before = responses_frame()
     if len(answers) == 0 and study.has("survey"):
-        warnings.append(f"no survey response in {study.quarter}")
+        warnings.append(pick(study.lang, f"no survey response in {study.quarter}",
+                             f"aucune réponse d'enquête en {study.quarter}"))
     touchpoints = _per_touchpoint(base, answers, before, minimum, threshold)
     stages = _suppressed(estimate(answers, ["stage"]), minimum)
     stages = pd.DataFrame({"stage": journey.stage_ids()}).merge(stages, how="left", on="stage")
@@ -505,7 +509,9 @@ def review(study, threshold: float = 1.0, n_quotes: int = 3) -> ExperienceReview
     stages["suppressed"] = stages["suppressed"].fillna(True).astype(bool)
     by_persona = None
     if groups is None:
-        warnings.append("no persona assignment for this quarter yet: run step 3 to split the curve by persona")
+        warnings.append(pick(study.lang, "no persona assignment for this quarter yet: run step 3 to split the "
+                             "curve by persona", "pas encore de personas pour ce trimestre : exécutez l'étape 3 "
+                             "pour ventiler la courbe par persona"))
     else:
         by_persona = _per_persona(base, answers, journey, minimum, threshold)
     shown = set(touchpoints.loc[~touchpoints["suppressed"], "touchpoint"])
@@ -518,8 +524,10 @@ def review(study, threshold: float = 1.0, n_quotes: int = 3) -> ExperienceReview
     warnings += problems
     hidden = touchpoints[touchpoints["suppressed"] & (touchpoints["n"] > 0)]
     if len(hidden):
-        warnings.append(f"{len(hidden)} touchpoint(s) with fewer than {minimum} responses are not on the curve: "
-                        + ", ".join(hidden["touchpoint"]))
+        names = ", ".join(hidden["touchpoint"].map(study.touchpoint_names()).fillna(hidden["touchpoint"]))
+        warnings.append(pick(study.lang, f"{len(hidden)} touchpoint(s) with fewer than {minimum} responses are "
+                             f"not on the curve: {names}", f"{len(hidden)} point(s) de contact avec moins de "
+                             f"{minimum} réponses ne figurent pas sur la courbe : {names}"))
     return ExperienceReview(touchpoints, stages, by_persona, quotes, interviews,
                             _overall(answers, minimum), float(threshold), minimum, warnings)
 

@@ -63,6 +63,17 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def pick(lang: str, en: str, fr: str) -> str:
+    """The English or the French of a message built in code (a warning with numbers in it).
+
+    Examples
+    --------
+    >>> pick("fr", "no survey source", "pas de source d'enquête")
+    "pas de source d'enquête"
+    """
+    return fr if lang == "fr" else en
+
+
 def label(key: str, lang: str = "en", **values: object) -> str:
     """The label ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
     if lang not in LANGS:

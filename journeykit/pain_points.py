@@ -38,6 +38,7 @@ from .detectors import (MIN_LIFT, REPEATS, _int, _Names, _num, _pct, drop_off, l
                         ticket_hotspots, verbatims)
 from .detectors import EVIDENCE_COLUMNS, KINDS, Detection, distinctive_words, pain_key  # noqa: F401 (re-exported)
 from .errors import ParameterError
+from .i18n import pick
 from .model import Journey
 
 STEP = "07_find_pain_points"
@@ -423,7 +424,9 @@ def review(study, *, expectation: str = "stage", alpha: float = 0.05, min_lift: 
     if expectation == "previous":
         previous = study.events(study.previous)
         if int(previous.count().execute()) == 0:
-            warnings.append(f"no events in {study.previous}: drop-off is compared with the rest of each stage")
+            warnings.append(pick(study.lang, f"no events in {study.previous}: drop-off is compared with the rest "
+                                 "of each stage", f"aucun événement en {study.previous} : la déperdition est "
+                                 "comparée au reste de chaque étape"))
             previous = None
     reached = reach(staged)
     tests = {"alpha": alpha, "minimum": minimum, "min_lift": min_lift}
@@ -434,11 +437,13 @@ def review(study, *, expectation: str = "stage", alpha: float = 0.05, min_lift: 
         detections.append(survey_scores(survey, reached, journey, **tests))
         detections.append(verbatims(survey, reached, journey, **tests))
     else:
-        warnings.append("no survey source: satisfaction, effort and verbatims are not examined")
+        warnings.append(pick(study.lang, "no survey source: satisfaction, effort and verbatims are not examined",
+                             "pas de source d'enquête : satisfaction, effort et verbatims ne sont pas examinés"))
     if study.has("tickets"):
         detections.append(ticket_hotspots(study.table("tickets"), reached, journey, **tests))
     else:
-        warnings.append("no tickets source: ticket hotspots are not examined")
+        warnings.append(pick(study.lang, "no tickets source: ticket hotspots are not examined",
+                             "pas de source de tickets : les points chauds de tickets ne sont pas examinés"))
     evidence = pd.concat([d.evidence for d in detections if len(d.evidence)], ignore_index=True)
     small = evidence["significant"] & (evidence["affected"] < minimum)
     evidence.loc[small, ["significant", "strength", "score"]] = [False, 0.0, 0.0]

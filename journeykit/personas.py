@@ -53,6 +53,7 @@ from threadpoolctl import threadpool_limits
 from . import clusters, measures, persona_text
 from .errors import ParameterError
 from .features import customer_features, feature_label
+from .i18n import pick
 from .quarters import Quarter
 
 STEP = "03_build_personas"
@@ -251,8 +252,10 @@ def review(study, n_personas: int = 0, random_state: int = 0, max_sample: int = 
     personas = _identify(study, persona_text.add_texts(study, personas, traits, cluster, channel_names))
     warnings = []
     if personas["suppressed"].any():
-        warnings.append(f"{int(personas['suppressed'].sum())} persona(s) with fewer than {minimum} customers are "
-                        "counted but not described, to protect privacy")
+        hidden = int(personas["suppressed"].sum())
+        warnings.append(pick(study.lang, f"{hidden} persona(s) with fewer than {minimum} customers are counted "
+                             "but not described, to protect privacy", f"{hidden} persona(s) de moins de {minimum} "
+                             "clients sont comptés mais pas décrits, pour protéger la vie privée"))
     mapping = dict(zip(personas["cluster"], personas["id"]))
     group = cluster.cluster.substitute(mapping, else_=ibis.null("string"))
     traits = traits.assign(persona=traits["cluster"].map(mapping))
@@ -331,8 +334,10 @@ def save(study, review: PersonaReview):
             fresh.append(Persona(id=persona_id, name=name, origin="data", **persona_text.persona_fields(row)))
         retired = [p for p in journey.personas if p.origin == "data" and p.id not in taken and p.id in referenced]
         for persona in retired:
-            review.warnings.append(f"persona {persona.id!r} is no longer found in the data but the map refers "
-                                   "to it (assumed emotions); it is kept in journey.yaml")
+            review.warnings.append(pick(study.lang, f"persona {persona.id!r} is no longer found in the data but "
+                                        "the map refers to it (assumed emotions); it is kept in journey.yaml",
+                                        f"le persona « {persona.id} » n'apparaît plus dans les données mais la "
+                                        "carte s'y réfère (émotions supposées) ; il est conservé dans journey.yaml"))
         return journey.model_copy(update={"personas": kept + fresh + retired})
 
     study.workspace.update(change)
