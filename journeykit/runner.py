@@ -1,7 +1,10 @@
 """Run the ten step notebooks with papermill, in parallel where their order allows.
 
 Each step waits only for the steps whose results it reads (:data:`NEEDS`); up to ``jobs`` notebooks run at
-once, each in its own kernel started in the notebooks' folder. A failing cell (papermill's
+once. Each worker starts one kernel in the notebooks' folder and runs its notebooks one after the other in
+it, clearing every variable (``%reset -f``) before each one: a notebook never sees another's values, but
+the imports (pandas, Ibis, Altair: about 3 s a kernel) and the kernel start are paid once per worker, not
+once per notebook. A kernel that died or no longer answers is replaced before the next notebook. A failing cell (papermill's
 ``PapermillExecutionError``) or a cell running past ``timeout`` (nbclient's ``CellTimeoutError``) fails that
 step only: the others still run, and the executed notebook is kept with the error so its page can show
 which cell failed and why.
@@ -52,6 +55,65 @@ class StepRun:
     waited_for: list[str] = field(default_factory=list)
 
 
+class _Kernels:
+    """One warm kernel per worker thread, reset between notebooks, replaced when it died."""
+
+    def __init__(self, cwd: Path):
+        self.cwd = cwd
+        self.managers: dict[int, object] = {}
+        self.lock = threading.Lock()
+
+    def get(self):
+        from jupyter_client.manager import AsyncKernelManager
+        from nbclient.util import run_sync
+
+        key = threading.get_ident()
+        manager = self.managers.get(key)
+        if manager is not None and not self._reset(manager):
+            self._stop(manager)
+            manager = None
+        if manager is None:
+            manager = AsyncKernelManager(kernel_name="python3")
+            run_sync(manager.start_kernel)(cwd=str(self.cwd))
+            with self.lock:
+                self.managers[key] = manager
+        return manager
+
+    @staticmethod
+    def _reset(manager) -> bool:
+        """Clear the user's variables; ``False`` when the kernel is dead or does not answer."""
+        from nbclient.util import run_sync
+
+        try:
+            if not run_sync(manager.is_alive)():
+                return False
+            client = manager.client()
+            client.start_channels()
+            try:
+                run_sync(client.wait_for_ready)(timeout=30)
+                reply = run_sync(client.execute_interactive)("get_ipython().run_line_magic('reset', '-f')",
+                                                            silent=True, store_history=False, timeout=30)
+                return reply["content"]["status"] == "ok"
+            finally:
+                client.stop_channels()
+        except Exception:  # noqa: BLE001 - any failure means: start a fresh kernel
+            return False
+
+    @staticmethod
+    def _stop(manager) -> None:
+        from nbclient.util import run_sync
+
+        try:
+            run_sync(manager.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+
+    def close(self) -> None:
+        for manager in self.managers.values():
+            self._stop(manager)
+        self.managers.clear()
+
+
 def run_steps(parameters: dict, folder: Path, *, jobs: int = 2, timeout: int = 600,
               steps: tuple[str, ...] = STEPS, notebooks: Path = NOTEBOOKS, progress: bool | None = None
               ) -> list[StepRun]:
@@ -60,7 +122,7 @@ def run_steps(parameters: dict, folder: Path, *, jobs: int = 2, timeout: int = 6
     runs: dict[str, StepRun] = {}
     pending = list(steps)
     running: dict[Future, str] = {}
-    lock = threading.Lock()
+    kernels = _Kernels(notebooks.resolve())
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="step") as pool:
         while pending or running:
             ready = [step for step in pending if all(need in runs or need not in steps for need in NEEDS[step])]
@@ -68,7 +130,7 @@ def run_steps(parameters: dict, folder: Path, *, jobs: int = 2, timeout: int = 6
                 step = ready.pop(0)
                 pending.remove(step)
                 log.info("start %s", step)
-                future = pool.submit(_run_one, step, parameters, folder, timeout, notebooks, progress, lock)
+                future = pool.submit(_run_one, step, parameters, folder, timeout, notebooks, progress, kernels)
                 running[future] = step
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for future in done:
@@ -77,11 +139,12 @@ def run_steps(parameters: dict, folder: Path, *, jobs: int = 2, timeout: int = 6
                 run = runs[step]
                 log.info("%s %s in %.1f s%s", "done" if run.status == "ok" else run.status.upper(), step,
                          run.seconds, f": {run.error.splitlines()[0]}" if run.error else "")
+    kernels.close()
     return [runs[step] for step in steps]
 
 
 def _run_one(step: str, parameters: dict, folder: Path, timeout: int, notebooks: Path, progress: bool,
-             lock: threading.Lock) -> StepRun:
+             kernels: _Kernels) -> StepRun:
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -89,11 +152,10 @@ def _run_one(step: str, parameters: dict, folder: Path, timeout: int, notebooks:
     started = time.perf_counter()
     try:
         # papermill's cwd= changes the directory of the whole process, which threads would race on: the
-        # kernel gets its working directory through nbclient's resources instead
+        # worker's kernel was started in the notebooks' folder instead
         pm.execute_notebook(str(source), str(output), parameters=parameters, kernel_name="python3",
                             execution_timeout=timeout, progress_bar=progress and {"desc": step, "leave": False},
-                            log_output=False, resources={"metadata": {"path": str(notebooks)}},
-                            shutdown_kernel="immediate")  # a graceful shutdown sometimes stalls 2.5 s
+                            log_output=False, km=kernels.get())
     except pm.PapermillExecutionError as error:
         return StepRun(step, "failed", time.perf_counter() - started, output,
                        f"{error.ename}: {error.evalue}", error.exec_count)

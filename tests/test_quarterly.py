@@ -150,3 +150,15 @@ def test_the_same_inputs_give_the_same_report(reports, tmp_path):
         expected = page.read_text(encoding="utf-8").replace(str(reports["workspace"]), "WORKSPACE")
         produced = (again / page.name).read_text(encoding="utf-8").replace(str(workspace), "WORKSPACE")
         assert produced == expected, page.name
+
+
+def test_a_notebook_never_sees_the_variables_of_the_previous_one(workspace, tmp_path):
+    # one worker runs both notebooks in its kernel, which is reset in between
+    notebooks = tiny_notebooks(tmp_path / "nb", {
+        "01_define_objective": "leftover = 'from step 1'",
+        "02_gather_research": "print('isolated' if 'leftover' not in globals() else 'LEAKED')",
+    })
+    out = tmp_path / "report"
+    assert quarterly(workspace, quarter="2024Q3", out=out, steps=STEPS[:2], notebooks=notebooks, jobs=1) == 0
+    page = (out / "02_gather_research.html").read_text(encoding="utf-8")
+    assert "isolated" in page and "LEAKED" not in page
