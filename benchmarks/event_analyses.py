@@ -293,12 +293,12 @@ def run_workspace(workspace: Path, quarter: str, repeat: int, only: list[str] | 
                                   "cpu_ratio": rows[kit].get("cpu", 0) / max(rows[sql].get("cpu", 0), 1e-9),
                                   "kit_peak_mb": rows[kit]["peak_mb"], "sql_peak_mb": rows[sql]["peak_mb"],
                                   "same": match}
-    if "kit_core" in rows and "sql_core" in rows and "error" not in rows["kit_core"] and "error" not in rows["sql_core"]:
-        comparison["core_together"] = {"kit": rows["kit_core"]["seconds"], "sql": rows["sql_core"]["seconds"],
-                                       "ratio": rows["kit_core"]["seconds"] / rows["sql_core"]["seconds"],
-                                       "cpu_ratio": rows["kit_core"].get("cpu", 0) / max(rows["sql_core"].get("cpu", 0), 1e-9),
-                                       "kit_peak_mb": rows["kit_core"]["peak_mb"],
-                                       "sql_peak_mb": rows["sql_core"]["peak_mb"], "same": None}
+    kit_core, sql_core = rows.get("kit_core", {"error": ""}), rows.get("sql_core", {"error": ""})
+    if "error" not in kit_core and "error" not in sql_core:
+        comparison["core_together"] = {
+            "kit": kit_core["seconds"], "sql": sql_core["seconds"], "ratio": kit_core["seconds"] / sql_core["seconds"],
+            "cpu_ratio": kit_core.get("cpu", 0) / max(sql_core.get("cpu", 0), 1e-9),
+            "kit_peak_mb": kit_core["peak_mb"], "sql_peak_mb": sql_core["peak_mb"], "same": None}
     return {"workspace": str(workspace), "events": events, "rows": rows, "core_vs_sql": comparison,
             "load_before": load_before, "load_after": os.getloadavg()}
 

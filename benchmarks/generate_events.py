@@ -8,7 +8,7 @@ The workspace ``OUT`` holds ``journey.yaml`` (6 ordered stages, 40 touchpoints o
 Every event falls in 2026Q3. The same arguments always give the same files.
 
 How customers behave (all drawn with numpy, one chunk of customers at a time, so that 100M events need
-about 1 GB of memory; each chunk is one Parquet row group, its events in time order):
+under 600 MB of memory; each chunk is one Parquet row group, its events in time order):
 
 - about one customer per 7 events; a customer enters the quarter at a stage (most at ``discover``, some
   already customers at ``use``) and goes on to each next stage with the probability in ``CONTINUE``, so
@@ -94,7 +94,8 @@ def journey(events: int, seed: int) -> dict:
     return {
         "name": {"en": f"Synthetic journey ({events:,} events, seed {seed})",
                  "fr": f"Parcours synthétique ({events:,} événements, graine {seed})"},
-        "objective": {"problem": "Benchmark workspace made by benchmarks/generate_events.py", "map_type": "current_state"},
+        "objective": {"problem": "Benchmark workspace made by benchmarks/generate_events.py",
+                      "map_type": "current_state"},
         "stages": [{"id": sid, "name": {"en": en, "fr": fr}, "expected_days": float(days)}
                    for sid, en, fr, days in STAGES],
         "touchpoints": [{"id": tid, "name": tid.replace("_", " ").capitalize(), "stage": stage, "channel": channel}
