@@ -13,6 +13,9 @@ Examples
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,3 +73,26 @@ def connect(dataset: Dataset) -> Any:
     con = ibis.duckdb.connect(**config)
     con.raw_sql("SET TimeZone = 'UTC'")
     return con
+
+
+@contextmanager
+def computed_once(table: ibis.Table) -> Iterator[ibis.Table]:
+    """``table`` computed once into a temporary table of its backend, dropped on leaving the block.
+
+    Several summaries of one costly expression (a window over the event log) then read it instead of
+    recomputing it. A backend without temporary tables gets the expression itself back.
+    """
+    con = table._find_backend(use_default=True)
+    name = f"jk_tmp_{uuid.uuid4().hex[:12]}"
+    try:
+        stored = con.create_table(name, table, temp=True)
+    except NotImplementedError:
+        yield table
+        return
+    try:
+        yield stored
+    finally:
+        if con.name == "duckdb":
+            con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')  # Ibis's drop_table trips DuckDB 2.0's parser
+        else:
+            con.drop_table(name, force=True)

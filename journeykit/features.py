@@ -45,6 +45,7 @@ import ibis
 
 from . import contract
 from .quarters import Quarter
+from .stages import with_stages
 
 SECONDS_PER_DAY = 86_400
 SCORES = ("nps", "csat", "ces")
@@ -79,9 +80,8 @@ def customer_features(study, quarter: Quarter | str | None = None) -> ibis.Table
     period = study.quarter if quarter is None else Quarter.parse(str(quarter), "quarter", "customer_features")
     study.data.path("events")  # a clear error when the workspace has no events source
     events = study.table("events", period)
-    behaviour = _behaviour(events, _channels(events))
-    furthest = study.events(period).group_by("customer_id").aggregate(furthest_stage=lambda t: t.stage_order.max())
-    active = [events.select("customer_id")]
+    behaviour = _behaviour(with_stages(events, study.journey), _channels(events))
+    active = [behaviour.select("customer_id")]  # one row per customer already: no pass over the events
     voice = []
     if study.has("survey"):
         survey = study.table("survey", period)
@@ -95,7 +95,7 @@ def customer_features(study, quarter: Quarter | str | None = None) -> ibis.Table
     if study.has("customers"):
         people = people.join(_crm(study.table("customers", None), period), "customer_id")
     table = people
-    for part in [behaviour, furthest, *voice]:
+    for part in [behaviour, *voice]:
         table = table.left_join(part, "customer_id").drop("customer_id_right")
     counts = [c for c in ("events", "active_days", "sessions", "survey_answers", "tickets") if c in table.columns]
     shares = [c for c in behaviour.columns if c.startswith("share_")]
@@ -141,7 +141,8 @@ def _behaviour(events: ibis.Table, channels: list[str]) -> ibis.Table:
     events = events.mutate(day=day, session=session)
     shares = {f"share_{channel}": (events.channel == channel).cast("int64").sum() for channel in channels}
     grouped = events.group_by("customer_id").aggregate(
-        events=events.count(), active_days=events.day.nunique(), sessions=events.session.nunique(), **shares)
+        events=events.count(), active_days=events.day.nunique(), sessions=events.session.nunique(), **shares,
+        furthest_stage=events.stage_order.max())
     return grouped.mutate(
         events_per_session=grouped.events / grouped.sessions,
         **{name: grouped[name] / grouped.events for name in shares},
@@ -179,7 +180,7 @@ def _crm(customers: ibis.Table, period: Quarter) -> ibis.Table:
         if name.startswith("attr_"):
             column = customers[name]
             columns[name] = column.cast("float64") if column.type().is_numeric() else column.cast("string")
-    return customers.select(**columns).distinct(on="customer_id", keep="first")
+    return customers.select(**columns)  # the loader keeps one row per customer
 
 
 def _order(columns: list[str], shares: list[str]) -> list[str]:

@@ -23,6 +23,7 @@ from datetime import date
 import ibis
 import pandas as pd
 
+from .engine import computed_once
 from .kpis import Z95, measure_all
 from .model import Text, ValidationRecord
 from .quarters import Quarter
@@ -144,21 +145,24 @@ def conformance(staged: ibis.Table) -> tuple[dict, pd.DataFrame]:
     """
     window = ibis.window(group_by=staged.customer_id, order_by=[staged.timestamp, staged.stage_order])
     moves = staged.mutate(before=staged.stage_order.lag().over(window), before_stage=staged.stage.lag().over(window))
-    moves = moves.filter(moves.before.notnull() & (moves.stage_order != moves.before))
-    moves = moves.mutate(step=moves.stage_order - moves.before)
-    per_customer = moves.group_by("customer_id").aggregate(skips=(moves.step > 1).sum(), loops=(moves.step < 0).sum())
-    customers = int(staged.customer_id.nunique().execute())
-    if customers == 0:
-        return {"customers": 0, "conforming": None, "with_skips": None, "with_loops": None}, pd.DataFrame(
-            columns=["from_stage", "to_stage", "kind", "customers", "moves"])
-    counts = per_customer.aggregate(skips=(per_customer.skips > 0).sum(),
-                                    loops=(per_customer.loops > 0).sum()).execute()
-    skips, loops = (int(counts[column].iloc[0] or 0) for column in ("skips", "loops"))
+    first = moves.before.isnull()  # a customer's first staged event: counts the customers
+    moves = moves.filter(first | (moves.stage_order != moves.before))
+    moves = moves.select("customer_id", "stage", "before_stage", first=first,
+                         step=ibis.ifelse(first, 0, moves.stage_order - moves.before))
+    with computed_once(moves) as moves:  # the events are sorted once; every count below reads the moves
+        per_customer = moves.group_by("customer_id").aggregate(skips=(moves.step > 1).sum(),
+                                                               loops=(moves.step < 0).sum())
+        counts = per_customer.aggregate(customers=per_customer.count(), skips=(per_customer.skips > 0).sum(),
+                                        loops=(per_customer.loops > 0).sum()).execute()
+        customers, skips, loops = (int(counts[column].iloc[0] or 0) for column in ("customers", "skips", "loops"))
+        if customers == 0:
+            return {"customers": 0, "conforming": None, "with_skips": None, "with_loops": None}, pd.DataFrame(
+                columns=["from_stage", "to_stage", "kind", "customers", "moves"])
+        against = moves.filter((moves.step > 1) | (moves.step < 0))
+        breaks = against.group_by(from_stage=against.before_stage, to_stage=against.stage).aggregate(
+            customers=against.customer_id.nunique(), moves=against.count(), step=against.step.max()).execute()
     shares = {"customers": customers, "conforming": (customers - loops) / customers,
               "with_skips": skips / customers, "with_loops": loops / customers}
-    against = moves.filter((moves.step > 1) | (moves.step < 0))
-    breaks = against.group_by(from_stage=against.before_stage, to_stage=against.stage).aggregate(
-        customers=against.customer_id.nunique(), moves=against.count(), step=against.step.max()).execute()
     breaks["kind"] = breaks.pop("step").map(lambda step: "loop" if step < 0 else "skip")
     breaks = breaks.sort_values(["customers", "from_stage", "to_stage"], ascending=[False, True, True],
                                 ignore_index=True)[["from_stage", "to_stage", "kind", "customers", "moves"]]
