@@ -68,7 +68,19 @@ class DataError(ProblemsError):
 
 
 class ConflictError(JourneyKitError, RuntimeError):
-    """The workspace was saved by someone else since it was loaded."""
+    """The workspace was saved by someone else since it was loaded, and the two changes cannot both be kept.
+
+    ``conflicts`` lists each field both sides changed (:class:`journeykit.merge.Clash`: its path, the value
+    it had, theirs and ours); it is empty when the refusal has another cause (the merged map is invalid).
+    """
+
+    def __init__(self, message: str, conflicts: list | tuple = ()):
+        self.conflicts = list(conflicts)
+        super().__init__(message)
+
+
+class LockTimeoutError(JourneyKitError, TimeoutError):
+    """Another process held a lock for longer than the caller was willing to wait."""
 
 
 class WorkspaceNotFoundError(JourneyKitError, FileNotFoundError):

@@ -5,9 +5,13 @@ and the field. Saving is atomic: the new text goes to a temporary file in the sa
 disk, and replaces ``journey.yaml`` in one rename, after the previous version was copied into
 ``history/``; a crash at any point leaves either the old or the new file, never half of one.
 
-Every save increments ``revision``. A save whose journey was loaded at an older revision than the file
-now has is refused with :class:`~journeykit.errors.ConflictError`, so two people editing the same
-workspace never overwrite each other silently.
+Every save increments ``revision`` and is serialised with every other save of the workspace by a lock
+(``.journeykit/save.lock``, released by the operating system even when its holder is killed). Two
+people editing the same workspace never overwrite each other silently: :meth:`Workspace.update` applies
+a change to the newest version; :meth:`Workspace.save` of a copy loaded at an older revision merges the
+two sets of changes field by field against the version the copy was loaded from
+(:mod:`journeykit.merge`), or, when both changed the same field, writes nothing and raises
+:class:`~journeykit.errors.ConflictError` naming each such field and both values.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -25,14 +29,17 @@ import yaml
 
 from pydantic import ValidationError
 
-from .errors import ConflictError, Problem, WorkspaceError, WorkspaceNotFoundError
-from .files import locked, write_atomic
+from . import merge
+from .errors import ConflictError, LockTimeoutError, Problem, WorkspaceError, WorkspaceNotFoundError
+from .files import locked, remove_leftovers, write_atomic
 from .model import Journey, Text, problem_from  # noqa: F401 - Text is used by the doctest
 
 JOURNEY_FILE = "journey.yaml"
 HISTORY_DIR = "history"
 CACHE_DIR = ".journeykit"
 HISTORY_LIMIT = 200
+SAVE_LOCK = "save.lock"
+SAVE_WAIT_SECONDS = 60  # longest wait for another process's save before LockTimeoutError
 MAX_YAML_BYTES = 5_000_000
 MAX_YAML_NODES = 200_000
 MAX_YAML_DEPTH = 64
@@ -170,10 +177,23 @@ class Workspace:
     2
     >>> len(ws.history())
     1
+
+    Saving a stale copy merges it with what others saved meanwhile when they changed other fields:
+
+    >>> other = Workspace.open(folder)
+    >>> _ = other.save(other.journey.model_copy(update={"template": "demo"}))
+    >>> ws.save(ws.journey.model_copy(update={"name": Text(en="Demo 3")})).journey.revision, ws.merged
+    (4, ['template'])
     """
 
     path: Path
     journey: Journey
+    #: the fields saved by others that the last :meth:`save` merged in (empty when it merged nothing)
+    merged: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
+    _base: Journey = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._base = self.journey.model_copy(deep=True)  # what this copy was loaded from: the merge's base
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> "Workspace":
@@ -186,6 +206,7 @@ class Workspace:
                 f"No {JOURNEY_FILE} in {folder}. Create a workspace with "
                 f"'journeykit init {folder} --template ecommerce' or point at an existing one."
             )
+        _clean_leftovers(folder)
         text = _read_text(file)
         return cls(folder.resolve(), parse_journey(text, str(file)))
 
@@ -228,23 +249,26 @@ class Workspace:
     def save(self, journey: Journey) -> "Workspace":
         """Validate and write ``journey``; return the workspace at its new revision.
 
-        The file on disk must still be at the revision this workspace loaded; otherwise somebody else saved
-        in between and :class:`ConflictError` says so (reload, re-apply the change, save again).
+        When somebody else saved since this copy was loaded, the two are merged (:mod:`journeykit.merge`):
+        the changes from the loaded version (the base, kept in memory) to ``journey`` and to the newest
+        version on disk are compared field by field, by path (``personas[id=p1].name``,
+        ``objective.problem``); items of lists are matched by ``id``. Changes to different fields are
+        combined and saved as the next revision (:attr:`merged` lists the fields taken from the others).
+        Changes to the same field, or a combination that would make an invalid map, are refused with
+        :class:`ConflictError`, which names each field and both values; nothing is written.
         """
         checked = parse_journey(dump_journey(journey), str(self.file))  # never write what cannot be read
-        with locked(self.path / CACHE_DIR / "save.lock"):
-            on_disk = _revision_on_disk(self.file)
-            if on_disk is not None and on_disk != self.journey.revision:
-                raise ConflictError(
-                    f"{self.file} was saved by someone else (revision {on_disk}) since this copy was loaded "
-                    f"(revision {self.journey.revision}). Reload the workspace, re-apply the change and save "
-                    "again."
-                )
-            saved = checked.model_copy(update={"revision": self.journey.revision + 1})
+        merged: list[str] = []
+        with locked(self.path / CACHE_DIR / SAVE_LOCK, timeout=SAVE_WAIT_SECONDS):
+            theirs = self._changed_on_disk()
+            if theirs is None:
+                saved = checked.model_copy(update={"revision": self._base.revision + 1})
+            else:
+                saved, merged = self._merge(theirs, checked)
             if self.file.exists():
                 self._archive()
             write_atomic(self.file, dump_journey(saved))
-        self.journey = saved
+        self._saved(saved, merged)
         return self
 
     def update(self, change: Callable[[Journey], Journey]) -> "Workspace":
@@ -254,13 +278,13 @@ class Workspace:
         ``change`` receives the journey as it is on disk now, so changes made by others since this copy
         was loaded are kept, not overwritten.
         """
-        with locked(self.path / CACHE_DIR / "save.lock"):
+        with locked(self.path / CACHE_DIR / SAVE_LOCK, timeout=SAVE_WAIT_SECONDS):
             current = parse_journey(_read_text(self.file), str(self.file))
             changed = parse_journey(dump_journey(change(current)), str(self.file))
             saved = changed.model_copy(update={"revision": current.revision + 1})
             self._archive()
             write_atomic(self.file, dump_journey(saved))
-        self.journey = saved
+        self._saved(saved, [])
         return self
 
     def history(self) -> list[Path]:
@@ -269,18 +293,86 @@ class Workspace:
         return sorted(folder.glob("journey-*.yaml")) if folder.is_dir() else []
 
     def restore(self, version: Path) -> "Workspace":
-        """Save an earlier version as the newest one (the current one goes to history as usual)."""
+        """Save an earlier version as the newest one (the current one goes to history as usual).
+
+        The earlier version replaces whatever is newest on disk, even when this copy is stale: restoring
+        is how a conflict or a bad edit is undone, and what it replaces stays in ``history/``.
+        """
         earlier = parse_journey(_read_text(version), str(version))
-        return self.save(earlier.model_copy(update={"revision": self.journey.revision}))
+        return self.update(lambda current: earlier.model_copy(update={"revision": current.revision}))
+
+    def _changed_on_disk(self) -> Journey | None:
+        """The journey on disk when it is not the one this copy was loaded from (a save or a hand edit)."""
+        on_disk = _revision_on_disk(self.file)
+        if on_disk is None:
+            return None
+        if on_disk != self._base.revision:
+            return parse_journey(_read_text(self.file), str(self.file))
+        try:  # same revision: edited by hand in the meantime?
+            current = parse_journey(_read_text(self.file), str(self.file))
+        except WorkspaceError:
+            return None  # broken by hand: this save repairs it (the broken text goes to history/)
+        return None if current == self._base else current
+
+    def _merge(self, theirs: Journey, ours: Journey) -> tuple[Journey, list[str]]:
+        """``ours`` and ``theirs`` merged against this copy's base, or :class:`ConflictError`."""
+        def data(journey: Journey) -> dict:
+            return journey.model_dump(mode="json", exclude={"revision"})
+
+        base, other, mine = data(self._base), data(theirs), data(ours)
+        combined, clashes = merge.merge(base, other, mine)
+        stale = (f"{self.file} was saved by someone else (revision {theirs.revision}) since this copy was "
+                 f"loaded (revision {self._base.revision})" if theirs.revision != self._base.revision else
+                 f"{self.file} was edited outside journeykit since this copy was loaded (revision "
+                 f"{self._base.revision})")
+        how = ("Nothing was written. To resolve: reload the workspace (Workspace.open) to see their version and "
+               "apply your change again, or make it with Workspace.update(change), which applies it to the "
+               "newest version; to go back to an earlier version use Workspace.restore(version) with one of "
+               "Workspace.history().")
+        if clashes:
+            lines = [clash.describe(f"theirs (revision {theirs.revision})", "yours") for clash in clashes]
+            raise ConflictError(f"{stale}, and both changed the same field{'s' if len(clashes) > 1 else ''} "
+                                f"({len(clashes)} conflict{'s' if len(clashes) > 1 else ''}):\n"
+                                + "\n".join(f"  - {line}" for line in lines) + f"\n{how}", clashes)
+        try:
+            result = parse_journey(dump_journey(Journey.model_validate(combined)), str(self.file))
+        except (WorkspaceError, ValueError) as error:
+            problems = error.problems if isinstance(error, WorkspaceError) else [str(error)]
+            raise ConflictError(f"{stale}; the two sets of changes touch different fields but together make "
+                                "an invalid map:\n" + "\n".join(f"  - {problem}" for problem in problems)
+                                + f"\n{how}") from None
+        taken = [path for path in merge.changes(base, other) if path not in merge.changes(base, mine)]
+        return result.model_copy(update={"revision": theirs.revision + 1}), taken
+
+    def _saved(self, saved: Journey, merged: list[str]) -> None:
+        self.journey = saved
+        self._base = saved.model_copy(deep=True)
+        self.merged = merged
 
     def _archive(self) -> None:
+        """Copy ``journey.yaml`` into ``history/`` (atomically; once per revision)."""
         folder = self.path / HISTORY_DIR
-        folder.mkdir(exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        data = self.file.read_bytes()
         revision = _revision_on_disk(self.file) or 0
-        shutil.copy2(self.file, folder / f"journey-{stamp}-r{revision}.yaml")
+        newest = self.history()[-1:]
+        if not (newest and newest[0].name.endswith(f"-r{revision}.yaml") and newest[0].read_bytes() == data):
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            write_atomic(folder / f"journey-{stamp}-r{revision}.yaml", data)  # a kill never leaves half a copy
         for old in self.history()[:-HISTORY_LIMIT]:
             old.unlink()
+
+
+def _clean_leftovers(folder: Path) -> None:
+    """Remove temporary files of saves that were killed, if no save is running now (never blocks)."""
+    history = folder / HISTORY_DIR
+    if not (any(folder.glob(f".{JOURNEY_FILE}.*.part")) or any(history.glob(".journey-*.part"))):
+        return
+    try:
+        with locked(folder / CACHE_DIR / SAVE_LOCK, timeout=0):
+            remove_leftovers(folder, JOURNEY_FILE)
+            remove_leftovers(history, "journey-*.yaml")
+    except (LockTimeoutError, OSError):
+        pass  # a save is running (or the folder is read-only): the next open cleans up
 
 
 def _read_text(file: Path) -> str:
