@@ -63,6 +63,17 @@ def _parser() -> argparse.ArgumentParser:
     quarterly.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may run (600)")
     quarterly.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     quarterly.set_defaults(run=_quarterly)
+
+    workshop = commands.add_parser("workshop", help="serve the step notebooks code-free for a live workshop")
+    workshop.add_argument("workspace")
+    workshop.add_argument("--quarter", required=True, help="the quarter whose data the screens show, e.g. 2026Q3")
+    workshop.add_argument("--lang", choices=("en", "fr"), default="en")
+    workshop.add_argument("--step", help="open this step (1-10) instead of the list of steps")
+    workshop.add_argument("--port", type=int, default=8866)
+    workshop.add_argument("--bind", default="0.0.0.0",
+                          help="address to listen on (0.0.0.0: the local network; 127.0.0.1: this machine only)")
+    workshop.add_argument("--lab", action="store_true", help="open JupyterLab (with the code) instead of Voila")
+    workshop.set_defaults(run=_workshop)
     return parser
 
 
@@ -79,6 +90,7 @@ def _init(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from .loading import check
     from .summary import data_summary
+    from .pii import usage
 
     try:
         problems, dataset = check(args.workspace, refresh=args.refresh)
@@ -86,12 +98,13 @@ def _check(args: argparse.Namespace) -> int:
         if not args.json:
             raise
         print(json.dumps({"valid": False, "problems": [str(p) for p in error.problems], "tables": {},
-                          "findings": [], "missing": []}, indent=2, ensure_ascii=False))
+                          "findings": [], "missing": [], "personal_data": []}, indent=2, ensure_ascii=False))
         return INVALID
     if args.json:
         print(json.dumps({"valid": not problems, "problems": [str(p) for p in problems],
                           "tables": {name: asdict(info) for name, info in dataset.tables.items()},
-                          "findings": [asdict(f) for f in dataset.findings], "missing": dataset.missing},
+                          "findings": [asdict(f) for f in dataset.findings], "missing": dataset.missing,
+                          "personal_data": [{**asdict(c), "usage": usage(c)} for c in dataset.personal_data]},
                          indent=2, default=str, ensure_ascii=False))
         return INVALID if problems else OK
     if problems:
@@ -109,6 +122,11 @@ def _check(args: argparse.Namespace) -> int:
     print(f"Findings ({len(dataset.findings)}):" if dataset.findings else "No data-quality finding.")
     for finding in dataset.findings:
         print(f"  - {finding.table}: {finding.message}")
+    personal = dataset.personal_data
+    print(f"Personal data ({len(personal)} column(s); outputs show customer ids pseudonymised and free text "
+          "redacted):" if personal else "No column looks like personal data.")
+    for column in personal:
+        print(f"  * {column.describe()}")
     print("Valid.")
     return OK
 
@@ -137,3 +155,10 @@ def _quarterly(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _workshop(args: argparse.Namespace) -> int:
+    from .workshop import serve
+
+    return serve(args.workspace, args.quarter, args.lang, step=args.step, port=args.port, lab=args.lab,
+                 bind=args.bind)

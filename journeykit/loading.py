@@ -36,11 +36,13 @@ from .contract import Column
 from .errors import DataError, Problem
 from .files import locked, replacing, write_atomic
 from .model import Journey, Source
+from .pii import PersonalColumn, merged, scan
+from .pii import transcripts as pii_transcripts
 from .readers import q
 from .workspace import Workspace
 
 EXAMPLES = 5
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: personal-data columns kept with each table
 EARLIEST = datetime(1990, 1, 1)
 
 
@@ -68,6 +70,7 @@ class TableInfo:
     first: str | None = None
     last: str | None = None
     completeness: dict[str, float] = field(default_factory=dict)
+    personal: list[dict[str, Any]] = field(default_factory=list)  # columns that look like personal data (pii)
 
 
 @dataclass
@@ -88,6 +91,11 @@ class Dataset:
 
     def has(self, table: str) -> bool:
         return table in self.tables
+
+    @property
+    def personal_data(self) -> list[PersonalColumn]:
+        """Every file column that looks like personal data, and how the map uses it (see :mod:`journeykit.pii`)."""
+        return [PersonalColumn(**column) for info in self.tables.values() for column in info.personal]
 
 
 def load(workspace: Workspace | str | os.PathLike[str], *, refresh: bool = False) -> Dataset:
@@ -114,6 +122,10 @@ def check(workspace: Workspace | str | os.PathLike[str], *, refresh: bool = Fals
         if not interview_problems:
             tables["interviews"] = TableInfo("interviews", sorted({t.file for t in transcripts}),
                                              sum(len(t.quotes) for t in transcripts), {})
+            quotes = {t.file: [quote.text for quote in t.quotes] for t in transcripts}
+            with_ids = sum(1 for t in transcripts if t.meta.get("customer_id"))
+            found = pii_transcripts(quotes, ", ".join(journey.sources.interviews.paths), with_ids)
+            tables["interviews"].personal = [asdict(column) for column in found]
     return problems, Dataset(ws, tables, findings, missing)
 
 
@@ -244,7 +256,7 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT * FROM read_parquet(?)", [str(target)])
             return _Staged(TableInfo(**meta["info"]), [], [Finding(**item) for item in meta["findings"]])
     problems += _mapping_problems(ws, name, source)
-    parts, columns_used, notes = [], {}, []
+    parts, columns_used, notes, personal = [], {}, [], []
     for index, file in enumerate(files):
         raw = readers.read(con, f"raw_{name}_{index}", file, source.options, ws.cache / "scratch")
         problems += raw.problems
@@ -256,6 +268,7 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
         columns_used.update(used)
         if select:
             parts.append(select)
+        personal += _personal(con, name, source, raw, used, ws)
     shown = [str(file.relative_to(ws.path)) for file in files]
     info = TableInfo(name, shown, 0, columns_used)
     if problems or not parts:
@@ -274,6 +287,10 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT DISTINCT {listed} FROM {q(name + '__all')}")
     findings = notes + _duplicate_findings(con, name) + _table_findings(con, ws.journey, name)
     info = _describe(con, name, info)
+    info.personal = [asdict(column) for column in merged(personal)]
+    if not info.rows:
+        findings.append(Finding(name, "no_rows", f"{', '.join(shown)}: a header but no data rows; the steps that "
+                                f"need {name} will have nothing to measure", 0))
     with replacing(target) as temporary:
         con.execute(f"COPY {q(name)} TO '{temporary.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
     info.path = str(target)
@@ -282,6 +299,14 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
     for table in [f"raw_{name}_{index}" for index in range(len(files))] + [name + "__all"]:
         con.execute(f"DROP TABLE IF EXISTS {q(table)}")
     return _Staged(info, [], findings)
+
+
+def _personal(con, name: str, source: Source, raw: readers.RawTable, used: dict[str, str],
+              ws: Workspace) -> list[PersonalColumn]:
+    """The columns of one file that look like personal data, with how the map reads each."""
+    usage = {column: spec for spec, column in used.items()}
+    usage.update({attribute: f"attribute {attribute!r}" for attribute in source.attributes})
+    return scan(con, raw.name, raw.columns, name, str(raw.file.relative_to(ws.path)), usage)
 
 
 def _labels(journey: Journey, collection: str) -> dict[str, str]:

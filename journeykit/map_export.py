@@ -25,15 +25,17 @@ import pandas as pd
 
 from .errors import ParameterError
 from .files import write_atomic
-from .journey_map import _check_state, _label, touchpoint_emotions, touchpoints_in
+from .journey_map import _check_state, _label, cells, touchpoint_emotions, touchpoints_in
 
 
 def export(chart: alt.TopLevelMixin, folder: str | os.PathLike[str], name: str = "journey_map",
-           mermaid: str | None = None) -> dict[str, Path]:
+           mermaid: str | None = None, table: pd.DataFrame | None = None) -> dict[str, Path]:
     """Write ``chart`` as ``<name>.png`` (scale 2) and ``<name>.svg`` into ``folder`` (created when missing).
 
-    ``mermaid``, when given, is written beside them as ``<name>.mmd``. Files are written atomically. Returns
-    the paths by format: ``{"png": ..., "svg": ...}`` (and ``"mermaid"``).
+    ``mermaid``, when given, is written beside them as ``<name>.mmd``; ``table`` (see :func:`table`) as
+    ``<name>.csv`` and ``<name>.xlsx``, with text that a spreadsheet would run as a formula neutralised
+    (:mod:`journeykit.spreadsheet`). Files are written atomically. Returns the paths by format:
+    ``{"png": ..., "svg": ...}`` (and ``"mermaid"``, ``"csv"``, ``"xlsx"``).
     """
     import vl_convert as vlc
 
@@ -47,7 +49,29 @@ def export(chart: alt.TopLevelMixin, folder: str | os.PathLike[str], name: str =
     if mermaid is not None:
         paths["mermaid"] = target / f"{name}.mmd"
         write_atomic(paths["mermaid"], mermaid.encode("utf-8"))
+    if table is not None:
+        from .spreadsheet import write_csv, write_excel
+
+        paths["csv"] = write_csv(table, target / f"{name}.csv")
+        paths["xlsx"] = write_excel(table, target / f"{name}.xlsx", sheet=name)
     return paths
+
+
+def table(study, state: str = "current") -> pd.DataFrame:
+    """The map as a spreadsheet: one row per lane, one column per stage (in the reader's language).
+
+    Each cell holds the lane's items for that stage, one per line (see :func:`journeykit.journey_map.cells`).
+    """
+    _check_state(state, "table")
+    lang = study.lang
+    frame = cells(study, state)
+    names = {stage.id: stage.name.get(lang) for stage in study.journey.stages}
+    grid = frame.pivot(index="lane_order", columns="stage_order", values="text")
+    lanes = frame.drop_duplicates("lane_order").set_index("lane_order")["lane"]
+    stages = frame.drop_duplicates("stage_order").set_index("stage_order")["stage"]
+    grid.columns = [names[stages[order]] for order in grid.columns]
+    grid.insert(0, _label("lane_header", lang), [_label(f"lane_{lanes[order]}", lang) for order in grid.index])
+    return grid.reset_index(drop=True)
 
 
 _MERMAID = str.maketrans({":": "\u2236", ";": ",", "#": "\uff03", "<": "\u2039", ">": "\u203a", "\n": " ",

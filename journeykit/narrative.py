@@ -43,11 +43,23 @@ def text(step: str, key: str, lang: str, **values: object) -> str:
     entry = texts(step).get(key)
     if entry is None:
         raise KeyError(f"No text {key!r} in the narrative of {step}. Known: {', '.join(texts(step))}")
-    # user text (a problem statement, a persona name typed in a workshop) must never become markup
-    values = {name: html.escape(value) if isinstance(value, str) else value for name, value in values.items()}
+    # user text (a problem statement, a persona name typed in a workshop) must never become markup: no tag,
+    # and no Markdown link or image ("[x](javascript:...)"), whose brackets become look-alike entities
+    values = {name: _escaped(value) if isinstance(value, str) else value for name, value in values.items()}
     if lang == "fr":
         values = {name: _French(value) if _is_number(value) else value for name, value in values.items()}
     return entry[lang].format(**values)
+
+
+def _escaped(value: str) -> str:
+    """``value`` HTML-escaped, with Markdown's link brackets as entities.
+
+    Examples
+    --------
+    >>> _escaped("<b>[click](javascript:alert(1))</b>")
+    '&lt;b&gt;&#91;click&#93;(javascript:alert(1))&lt;/b&gt;'
+    """
+    return html.escape(value).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def _is_number(value: object) -> bool:
