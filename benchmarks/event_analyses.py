@@ -63,12 +63,12 @@ CORE_RATIO = 1.25
 def _kit(name: str, s):
     from journeykit import features, paths, stages, touchpoints, validation
 
-    if name == "kit_transitions":
-        return paths.transitions_frame(s.table("events"))
+    if name == "kit_transitions":  # the quarter's events are sorted once per study and shared
+        return paths.transitions_frame(s.engine.ordered(s.quarter))
     if name == "kit_funnel":
         return stages.funnel(s.events(), s.journey)
     if name == "kit_touchpoints":
-        return touchpoints._statistics(s.table("events")).execute()
+        return touchpoints._statistics(s.engine.ordered(s.quarter)).execute()
     if name == "kit_features":
         table = features.customer_features(s)
         schema = table.schema()

@@ -38,6 +38,24 @@ class Engine:
         if self.con is None:
             self.con = connect(self.dataset)
 
+    def ordered(self, quarter: str | Quarter | None = None) -> ibis.Table:
+        """The events of ``quarter`` ordered per customer (:func:`journeykit.paths.ordered`), sorted once.
+
+        The first call stores them in a temporary table of the engine; transitions, touchpoint statistics
+        and unmapped touchpoints of the quarter then read it instead of sorting the log again.
+        """
+        from .paths import ordered
+
+        key = f"ordered {quarter}"
+        if key not in self._tables:
+            name = f"jk_ordered_{uuid.uuid4().hex[:12]}"
+            steps = ordered(self.table("events", quarter))
+            try:
+                self._tables[key] = self.con.create_table(name, steps, temp=True)
+            except NotImplementedError:  # a backend without temporary tables sorts each time
+                self._tables[key] = steps
+        return self._tables[key]
+
     def table(self, name: str, quarter: str | Quarter | None = None) -> ibis.Table:
         """The typed table ``name``, restricted to ``quarter`` by its time column when given."""
         if name not in self._tables:

@@ -140,9 +140,14 @@ def _behaviour(events: ibis.Table, channels: list[str]) -> ibis.Table:
     session = ibis.coalesce(events.session_id, events.customer_id.concat("|", day.cast("string")))
     events = events.mutate(day=day, session=session)
     shares = {f"share_{channel}": (events.channel == channel).cast("int64").sum() for channel in channels}
-    grouped = events.group_by("customer_id").aggregate(
-        events=events.count(), active_days=events.day.nunique(), sessions=events.session.nunique(), **shares,
-        furthest_stage=events.stage_order.max())
+    grouped = events.group_by("customer_id").aggregate(events=events.count(), **shares,
+                                                      furthest_stage=events.stage_order.max())
+    # distinct days and sessions as distinct rows counted per customer: faster than two count(DISTINCT)
+    # in one grouped aggregate (DuckDB keeps a hash set per customer for each)
+    for name, column in (("active_days", "day"), ("sessions", "session")):
+        pairs = events.select("customer_id", column).distinct()
+        grouped = grouped.join(pairs.group_by("customer_id").aggregate(**{name: pairs.count()}), "customer_id")
+    grouped = grouped.select("customer_id", "events", "active_days", "sessions", *shares, "furthest_stage")
     return grouped.mutate(
         events_per_session=grouped.events / grouped.sessions,
         **{name: grouped[name] / grouped.events for name in shares},

@@ -88,7 +88,7 @@ def review(study) -> TouchpointReview:
     unmapped = pd.DataFrame(columns=["touchpoint", "events", "customers", "channel", "suggested_stage"])
     activity = pd.DataFrame(columns=["stage", "kind", "customers"])
     if study.has("events"):
-        events = study.table("events")
+        events = study.engine.ordered(study.quarter)  # sorted once for the statistics and the unmapped
         stats = _statistics(events).execute()
         known = stats[stats["touchpoint"].isin(inventory.index)].set_index("touchpoint")
         inventory.loc[known.index, "reach"] = known["customers"]
@@ -110,8 +110,11 @@ def review(study) -> TouchpointReview:
 
 
 def _statistics(events: ibis.Table) -> ibis.Table:
-    """Reach, volume and median seconds to the next event, per touchpoint (one pass over the events)."""
-    steps = ordered(events)
+    """Reach, volume and median seconds to the next event, per touchpoint (one pass over the events).
+
+    ``events`` is an event table, or one already :func:`~journeykit.paths.ordered`.
+    """
+    steps = events if "next_touchpoint" in events.columns else ordered(events)
     return steps.group_by("touchpoint").aggregate(
         events=steps.count(),
         customers=steps.customer_id.nunique(),
@@ -120,17 +123,22 @@ def _statistics(events: ibis.Table) -> ibis.Table:
 
 
 def _unmapped(study, events: ibis.Table, mapped: set[str]) -> pd.DataFrame:
-    """Touchpoints in the data that the map lacks, with the stage of the event that most often precedes them."""
+    """Touchpoints in the data that the map lacks, with the stage of the event that most often precedes them.
+
+    ``events`` is an event table, or one already :func:`~journeykit.paths.ordered`: the event before an
+    unmapped one is the ``touchpoint`` of the pairs whose ``next_touchpoint`` it is.
+    """
     to_stage = {tp.id: tp.stage for tp in study.journey.touchpoints}
-    window = ibis.window(group_by=events.customer_id, order_by=[events.timestamp, events.touchpoint])
-    previous = events.mutate(before=events.touchpoint.lag().over(window))
-    outside = previous.filter(~previous.touchpoint.isin(list(mapped) or ["\0"]))
+    steps = events if "next_touchpoint" in events.columns else ordered(events)
+    known = list(mapped) or ["\0"]
+    outside = steps.filter(~steps.touchpoint.isin(known))
     counts = outside.group_by("touchpoint").aggregate(
         events=outside.count(), customers=outside.customer_id.nunique(), channel=outside.channel.mode())
     frame = counts.execute()
     if frame.empty:
         return pd.DataFrame(columns=["touchpoint", "events", "customers", "channel", "suggested_stage"])
-    before = outside.group_by(["touchpoint", "before"]).aggregate(n=outside.count()).execute()
+    into = steps.filter(steps.next_touchpoint.notnull() & ~steps.next_touchpoint.isin(known))
+    before = into.group_by(touchpoint=into.next_touchpoint, before=into.touchpoint).aggregate(n=into.count()).execute()
     before["stage"] = before["before"].map(to_stage)
     stage_counts = before.dropna(subset=["stage"]).groupby(["touchpoint", "stage"])["n"].sum().reset_index()
     best = stage_counts.sort_values(["n", "stage"], ascending=[False, True]).drop_duplicates("touchpoint")

@@ -26,6 +26,7 @@ import pandas as pd
 from .engine import computed_once
 from .kpis import Z95, measure_all
 from .model import Text, ValidationRecord
+from .paths import neighbours
 from .quarters import Quarter
 from .stages import funnel
 
@@ -143,8 +144,8 @@ def conformance(staged: ibis.Table) -> tuple[dict, pd.DataFrame]:
     >>> breaks[["from_stage", "to_stage", "kind", "customers"]].to_dict("records")
     [{'from_stage': 's0', 'to_stage': 's2', 'kind': 'skip', 'customers': 1}, {'from_stage': 's1', 'to_stage': 's0', 'kind': 'loop', 'customers': 1}]
     """
-    window = ibis.window(group_by=staged.customer_id, order_by=[staged.timestamp, staged.stage_order])
-    moves = staged.mutate(before=staged.stage_order.lag().over(window), before_stage=staged.stage.lag().over(window))
+    moves = staged.mutate(**neighbours(staged, [staged.timestamp, staged.stage_order],
+                                       {"before": staged.stage_order, "before_stage": staged.stage}, offset=-1))
     first = moves.before.isnull()  # a customer's first staged event: counts the customers
     moves = moves.filter(first | (moves.stage_order != moves.before))
     moves = moves.select("customer_id", "stage", "before_stage", first=first,
