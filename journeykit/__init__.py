@@ -16,9 +16,9 @@ from .model import Journey, Text
 from .quarters import Quarter
 from .workspace import Workspace
 
-_LAZY_MODULES = ("alignment", "charts", "emotions", "journey_map", "kpis", "map_chart", "map_export", "measures",
+_LAZY_MODULES = ("alignment", "board", "charts", "edits", "emotions", "journey_map", "kpis", "map_chart", "map_export", "measures",
                  "narrative", "objective", "opportunities", "pain_points", "paths", "personas", "privacy", "research",
-                 "sentiment", "stages", "tables", "touchpoints", "validation")
+                 "sentiment", "stages", "tables", "touchpoints", "validation", "workshop")
 _LAZY_NAMES = {"Engine": "engine", "Dataset": "loading", "check": "loading", "load": "loading",
                "Study": "studies", "study": "studies", "say": "narrative"}
 
@@ -37,8 +37,10 @@ __all__ = [
     "Workspace",
     "WorkspaceError",
     "alignment",
+    "board",
     "charts",
     "check",
+    "edits",
     "emotions",
     "journey_map",
     "kpis",
@@ -61,6 +63,7 @@ __all__ = [
     "tables",
     "touchpoints",
     "validation",
+    "workshop",
 ]
 
 

@@ -79,7 +79,9 @@ def _texts(value: Any) -> Any:
 class Objective(Strict):
     """Step 1: why this journey is mapped and how success is measured.
 
-    The target value lives on the target KPI (``kpis[].target``), so that it is written once.
+    The target value lives on the target KPI (``kpis[].target``), so that it is written once. ``owner``
+    is the person accountable for the map (who updates it every quarter); ``focus_personas`` the personas
+    the map is drawn for (empty: every persona).
     """
 
     problem: Text = Field(default_factory=Text)
@@ -87,6 +89,8 @@ class Objective(Strict):
     horizon: Quarter | None = None
     scope: Text = Field(default_factory=Text)
     map_type: MapType = "current_state"
+    owner: str = ""
+    focus_personas: list[Slug] = Field(default_factory=list)
 
 
 class Channel(Strict):
@@ -98,7 +102,11 @@ class Channel(Strict):
 
 
 class Persona(Strict):
-    """A group of customers; discovered from data (``origin: data``) or proposed in a workshop."""
+    """A group of customers; discovered from data (``origin: data``) or proposed in a workshop.
+
+    ``edited`` lists the texts of a data persona that people rewrote in a workshop: step 3 keeps them when
+    it refreshes the persona from a new quarter's data (and refreshes the others).
+    """
 
     id: Slug
     name: Text
@@ -108,6 +116,7 @@ class Persona(Strict):
     quote: Text = Field(default_factory=Text)
     share: float | None = Field(default=None, ge=0, le=1)
     origin: Origin = "workshop"
+    edited: list[Literal["name", "description", "goals", "frustrations", "quote"]] = Field(default_factory=list)
 
     _lists = field_validator("goals", "frustrations", mode="before")(_texts)
 
@@ -162,6 +171,7 @@ class PainPoint(Strict):
     severity: float | None = Field(default=None, ge=0, le=5)
     quarter: Quarter | None = None
     origin: Origin = "workshop"
+    votes: int = Field(default=0, ge=0)
 
 
 class Opportunity(Strict):
@@ -391,6 +401,10 @@ class Journey(Strict):
         for index, kpi in enumerate(self.kpis):
             if kpi.stage is not None and kpi.stage not in stages:
                 found.append((("kpis", index, "stage"), unknown("stage", kpi.stage, stages)))
+        for position, persona in enumerate(self.objective.focus_personas):
+            if persona not in personas - {"all"}:
+                where = ("objective", "focus_personas", position)
+                found.append((where, unknown("persona", persona, personas - {"all"})))
         target = self.objective.target_kpi
         if target is not None and target not in kpis:
             found.append((("objective", "target_kpi"), unknown("KPI", target, kpis)))

@@ -185,7 +185,7 @@ def merge(journey: Journey, quarter: str, ranked: pd.DataFrame, proposals: pd.Da
     Returns the new journey, the plan (one row per opportunity of the new journey: scores, which of them
     a person set, votes) and the registry of the scores journeykit computed. A score is *manual* when it
     is set and differs from the value in ``computed`` (or the opportunity is not journeykit's); manual
-    scores, votes, status, owner and titles are kept. Computed scores follow the newest quarter: saving
+    scores, votes (of opportunities and of the replaced pain points), status, owner and titles are kept. Computed scores follow the newest quarter: saving
     an older quarter again does not overwrite scores computed for a later one. References to pain points
     that no longer exist are removed; an opportunity journeykit created that is left without pain point,
     votes, manual score or a status other than ``idea`` is removed too.
@@ -198,6 +198,8 @@ def merge(journey: Journey, quarter: str, ranked: pd.DataFrame, proposals: pd.Da
                            customers_affected=int(row.customers_affected), severity=float(row.severity),
                            quarter=quarter, origin="data")
                  for row in ranked.itertuples()]
+    votes = {p.id: p.votes for p in journey.pain_points if p.id in replaced}
+    new_pains = [p.model_copy(update={"votes": votes.get(p.id, 0)}) for p in new_pains]
     kept_pains = [p for p in journey.pain_points if p.id not in replaced]
     taken = {p.id for p in kept_pains}
     new_pains = [p for p in new_pains if p.id not in taken]  # a workshop id is never overwritten

@@ -309,7 +309,7 @@ def save(study, review: PersonaReview):
     """Keep the review: the persona of every customer, and the personas in ``journey.yaml``.
 
     The data-origin personas of ``journey.yaml`` are replaced by the review's; workshop personas are kept,
-    and so are the names a workshop gave to matched personas. A data persona that no longer exists but that
+    and so are the name of a matched persona and every text a workshop rewrote (``Persona.edited``). A data persona that no longer exists but that
     the map still refers to (``assumed_emotion``) is kept and reported in the review's warnings.
     Returns the path of the assignment table.
     """
@@ -329,9 +329,12 @@ def save(study, review: PersonaReview):
             renamed[row["id"]] = persona_id
             taken.add(persona_id)
             old = on_disk.get(row["previous"]) if isinstance(row["previous"], str) else None
-            name = old.name if old is not None and old.origin == "data" else \
-                Text(en=row["name_en"], fr=row["name_fr"])
-            fresh.append(Persona(id=persona_id, name=name, origin="data", **persona_text.persona_fields(row)))
+            matched = old is not None and old.origin == "data"
+            fields = {"name": old.name if matched else Text(en=row["name_en"], fr=row["name_fr"]),
+                      **persona_text.persona_fields(row)}
+            edited = list(old.edited) if matched else []
+            fields.update({field: getattr(old, field) for field in edited})
+            fresh.append(Persona(id=persona_id, origin="data", edited=edited, **fields))
         retired = [p for p in journey.personas if p.origin == "data" and p.id not in taken and p.id in referenced]
         for persona in retired:
             review.warnings.append(pick(study.lang, f"persona {persona.id!r} is no longer found in the data but "
