@@ -13,15 +13,20 @@ Examples
 
 from __future__ import annotations
 
+import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 
 from . import contract
+from .errors import JourneyKitError
 from .loading import Dataset
 from .quarters import Quarter
 
@@ -69,28 +74,111 @@ class Engine:
         return table.filter((column >= period.start) & (column < period.end))
 
 
+MEMORY_SHARE = 0.6  # of the machine's memory, for DuckDB when journey.yaml sets no memory_limit
+MAX_TEMP_DEFAULT = 100 * 2**30  # at most this much spill (bytes) when journey.yaml sets no max_temp_size
+
+
+class EngineLimitError(JourneyKitError, MemoryError):
+    """A query needed more memory or spill space than the workspace's ``engine:`` settings allow."""
+
+
 def connect(dataset: Dataset) -> Any:
-    """An Ibis backend configured from the workspace's ``engine:`` section."""
+    """An Ibis backend configured from the workspace's ``engine:`` section (see :class:`journeykit.model.Engine`)."""
     settings = dataset.workspace.journey.engine
     if settings.backend == "spark":
-        from pyspark.sql import SparkSession  # optional dependency, only for engine: spark
+        return ibis.pyspark.connect(spark_session(settings))
+    return duckdb_backend(settings, dataset.workspace.cache / "spill")
 
-        builder = SparkSession.builder.appName("journeykit")
-        options = {"spark.sql.session.timeZone": "UTC", "spark.ui.enabled": "false", **settings.spark}
-        for key, value in options.items():
-            builder = builder.config(key, value)
-        return ibis.pyspark.connect(builder.getOrCreate())
-    config: dict[str, Any] = {}
-    if settings.memory_limit:
-        config["memory_limit"] = settings.memory_limit
+
+def duckdb_backend(settings, spill: Path) -> Any:
+    """Ibis's DuckDB backend with :func:`duckdb_settings`; running out of memory or spill space raises
+    :class:`EngineLimitError`, which names the setting to change."""
+    limits = duckdb_settings(settings, spill)
+    con = ibis.duckdb.connect(**limits)
+    con.raw_sql("SET TimeZone = 'UTC'")
+    for method in ("execute", "to_pyarrow", "to_pandas", "create_table"):
+        setattr(con, method, _guarded(getattr(con, method), limits))
+    return con
+
+
+def spark_session(settings) -> Any:
+    """The Spark session of ``engine: backend: spark`` (created, or the running one with these settings)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise ModuleNotFoundError(
+            "journey.yaml says engine: backend: spark, but pyspark is not installed. Install it with "
+            "'pip install \"ibis-framework[pyspark]\"' (Spark also needs Java 17 or 21), or set engine: "
+            "backend: duckdb.") from None
+    builder = SparkSession.builder.appName(settings.app_name)
+    if settings.master:
+        builder = builder.master(settings.master)
+    options = {"spark.sql.session.timeZone": "UTC", "spark.ui.enabled": "false", **settings.spark}
+    for key, value in options.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def duckdb_settings(settings, spill: Path) -> dict[str, Any]:
+    """DuckDB's memory limit, threads and spill folder and cap, from ``settings`` or the defaults.
+
+    Without a cap DuckDB takes 80 % of the memory and may fill 90 % of the free disk with spill files;
+    journeykit's defaults leave room for the rest of the machine and make a runaway query fail instead.
+    """
+    spill.mkdir(parents=True, exist_ok=True)
+    config: dict[str, Any] = {"temp_directory": str(spill)}
+    memory = settings.memory_limit or _default_memory()
+    if memory:
+        config["memory_limit"] = memory.strip()
     if settings.threads:
         config["threads"] = settings.threads
-    spill = dataset.workspace.cache / "spill"
-    spill.mkdir(parents=True, exist_ok=True)
-    config["temp_directory"] = str(spill)
-    con = ibis.duckdb.connect(**config)
-    con.raw_sql("SET TimeZone = 'UTC'")
-    return con
+    cap = settings.max_temp_size
+    if cap is None:
+        free = shutil.disk_usage(spill).free
+        cap = f"{max(min(free // 2, MAX_TEMP_DEFAULT), 2**30) // 2**20}MiB"
+    config["max_temp_directory_size"] = cap.strip()
+    return config
+
+
+def limit_error(error: Exception, limits: dict[str, Any]) -> EngineLimitError | None:
+    """An :class:`EngineLimitError` explaining ``error`` when it is DuckDB running out of memory or spill."""
+    text = str(error)
+    if "max_temp_directory_size" in text or "temp directory" in text.lower():
+        return EngineLimitError(
+            f"The query needed more than {limits.get('max_temp_directory_size')} of spill files in "
+            f"{limits.get('temp_directory')} (journey.yaml engine: max_temp_size). Free disk space there and "
+            "raise engine: max_temp_size, or give DuckDB more memory (engine: memory_limit) so it spills less. "
+            f"DuckDB said: {text.splitlines()[0]}")
+    if "Out of Memory" in text or "could not allocate" in text.lower():
+        return EngineLimitError(
+            f"The query needed more memory than DuckDB's limit of {limits.get('memory_limit', 'its default')} "
+            "(journey.yaml engine: memory_limit; default 60 % of the machine's memory) and could not spill "
+            "the rest. Raise engine: memory_limit, lower engine: threads (each thread holds its own buffers), "
+            f"or use engine: backend: spark for logs of this size. DuckDB said: {text.splitlines()[0]}")
+    return None
+
+
+def _guarded(method, limits: dict[str, Any]):
+    def call(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except duckdb.Error as error:
+            explained = limit_error(error, limits)
+            if explained is None:
+                raise
+            raise explained from error
+
+    call.__doc__ = method.__doc__
+    return call
+
+
+def _default_memory() -> str | None:
+    """:data:`MEMORY_SHARE` of the machine's memory, or None where the platform does not tell."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+    return f"{int(total * MEMORY_SHARE) // 2**20}MiB"
 
 
 @contextmanager

@@ -136,25 +136,39 @@ def _staged_dataset(ws: Workspace, refresh: bool) -> tuple[list[Problem], dict[s
     cached = None if refresh else _cached_dataset(ws, folder)
     if cached is not None:
         return [], *cached
+    con = _connect(ws)
+    try:
+        return _stage_all(con, ws, folder, refresh)
+    except duckdb.Error as error:
+        from .engine import limit_error
+
+        settings = dict(con.execute("SELECT name, value FROM duckdb_settings() WHERE name IN "
+                                    "('memory_limit', 'max_temp_directory_size', 'temp_directory')").fetchall())
+        explained = limit_error(error, settings)
+        if explained is None:
+            raise
+        raise explained from error
+    finally:
+        con.close()
+
+
+def _stage_all(con, ws: Workspace, folder: Path, refresh: bool
+               ) -> tuple[list[Problem], dict[str, TableInfo], list[Finding]]:
     problems: list[Problem] = []
     tables: dict[str, TableInfo] = {}
     findings: list[Finding] = []
-    con = _connect(ws)
-    try:
-        for name in contract.TABLES:
-            source = getattr(ws.journey.sources, name)
-            if source is None:
-                continue
-            staged = _stage(con, ws, name, source, folder, refresh)
-            problems += staged.problems
-            if not staged.problems:
-                tables[name] = staged.info
-                findings += staged.findings
-        if not problems:
-            findings += _cross_findings(con, tables)
-            _remember_dataset(ws, folder, tables, findings)
-    finally:
-        con.close()
+    for name in contract.TABLES:
+        source = getattr(ws.journey.sources, name)
+        if source is None:
+            continue
+        staged = _stage(con, ws, name, source, folder, refresh)
+        problems += staged.problems
+        if not staged.problems:
+            tables[name] = staged.info
+            findings += staged.findings
+    if not problems:
+        findings += _cross_findings(con, tables)
+        _remember_dataset(ws, folder, tables, findings)
     return problems, tables, findings
 
 
@@ -193,15 +207,12 @@ def _remember_dataset(ws: Workspace, folder: Path, tables: dict[str, TableInfo],
 
 
 def _connect(ws: Workspace) -> duckdb.DuckDBPyConnection:
+    from .engine import duckdb_settings  # the same guard rails as the analyses (memory, spill cap)
+
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    spill = ws.cache / "spill"
-    spill.mkdir(parents=True, exist_ok=True)
-    con.execute(f"SET temp_directory = '{spill.as_posix()}'")
-    if ws.journey.engine.memory_limit:
-        con.execute(f"SET memory_limit = '{ws.journey.engine.memory_limit}'")
-    if ws.journey.engine.threads:
-        con.execute(f"SET threads = {int(ws.journey.engine.threads)}")
+    for key, value in duckdb_settings(ws.journey.engine, ws.cache / "spill").items():
+        con.execute(f"SET {key} = '{value}'")
     return con
 
 

@@ -282,12 +282,29 @@ class Sources(Strict):
     interviews: Source | None = None
 
 
+SIZE = r"^\s*\d+(\.\d+)?\s*([KMGT]i?B)\s*$"  # what DuckDB accepts: 500MB, 12GB, 1.5TiB
+
+
 class Engine(Strict):
-    """Where event-level analyses run: embedded DuckDB, or an existing Spark cluster."""
+    """Where event-level analyses run: embedded DuckDB, or an existing Spark cluster.
+
+    DuckDB (``backend: duckdb``, the default) runs inside the analyst's process: ``memory_limit`` (default
+    60 % of the machine's memory) and ``threads`` (default: every core) bound it, and it spills what does
+    not fit to ``.journeykit/spill`` up to ``max_temp_size`` (default: half the free disk there, at most
+    100 GB); a query that needs more stops with an error saying which setting to raise.
+
+    Spark (``backend: spark``) sends the same queries to a cluster: ``master`` (``local[4]``,
+    ``spark://host:7077``, ``yarn``, ``k8s://...``; default: what ``spark-submit`` or ``SPARK_HOME`` set,
+    else ``local[*]``), ``app_name`` as the cluster lists it, and any Spark property under ``spark:``
+    (``spark.executor.memory: 8g``).
+    """
 
     backend: Literal["duckdb", "spark"] = "duckdb"
-    memory_limit: str | None = None
+    memory_limit: str | None = Field(default=None, pattern=SIZE)
     threads: int | None = Field(default=None, ge=1)
+    max_temp_size: str | None = Field(default=None, pattern=SIZE)
+    master: str | None = None
+    app_name: str = "journeykit"
     spark: dict[str, str] = Field(default_factory=dict)
 
 

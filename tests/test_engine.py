@@ -1,0 +1,49 @@
+"""The engine's guard rails: a memory limit and a spill cap by default, and an error that names the setting."""
+
+from __future__ import annotations
+
+import duckdb
+import ibis
+import pydantic
+import pytest
+
+from journeykit.engine import MEMORY_SHARE, EngineLimitError, duckdb_backend, duckdb_settings
+from journeykit.model import Engine
+
+
+def test_defaults_leave_room_for_the_machine(tmp_path):
+    limits = duckdb_settings(Engine(), tmp_path / "spill")
+    assert (tmp_path / "spill").is_dir() and limits["temp_directory"] == str(tmp_path / "spill")
+    # 60 % of the memory, in MiB, and a spill cap of at least 1 GiB and at most 100 GiB
+    assert MEMORY_SHARE == 0.6 and limits["memory_limit"].endswith("MiB")
+    assert 1024 <= int(limits["max_temp_directory_size"].removesuffix("MiB")) <= 100 * 1024
+
+
+def test_workspace_settings_win(tmp_path):
+    limits = duckdb_settings(Engine(memory_limit="2GB", max_temp_size="5GB", threads=1), tmp_path)
+    assert (limits["memory_limit"], limits["max_temp_directory_size"], limits["threads"]) == ("2GB", "5GB", 1)
+
+
+@pytest.mark.parametrize("size", ["lots", "80%", "12"])
+def test_a_size_without_unit_is_refused(size):
+    with pytest.raises(pydantic.ValidationError, match="max_temp_size"):
+        Engine(max_temp_size=size)
+
+
+def _sorted_log(tmp_path, settings: Engine) -> int:
+    # 3M random strings sorted by one window: about 150 MB to sort, more than 60 MB of memory allows
+    duckdb.sql(f"COPY (SELECT md5(range::VARCHAR) AS y FROM range(3000000)) TO '{tmp_path}/t.parquet'")
+    con = duckdb_backend(settings, tmp_path / "spill")
+    table = con.read_parquet(str(tmp_path / "t.parquet"))
+    after = table.mutate(n=table.y.lead().over(ibis.window(order_by=table.y)))
+    return int(after.filter(after.n > after.y).count().execute())
+
+
+def test_a_query_past_the_spill_cap_stops_with_the_setting_to_raise(tmp_path):
+    with pytest.raises(EngineLimitError, match=r"more than 1MB of spill files .*engine: max_temp_size"):
+        _sorted_log(tmp_path, Engine(memory_limit="60MB", max_temp_size="1MB", threads=1))
+
+
+def test_the_same_query_spills_within_a_larger_cap(tmp_path):
+    # 3M distinct values in order: every row but the last has a larger next value
+    assert _sorted_log(tmp_path, Engine(memory_limit="60MB", max_temp_size="2GB", threads=1)) == 2_999_999
