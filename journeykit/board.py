@@ -205,7 +205,7 @@ class Board:
             self._write("votes.json", asdict(Votes(kind, opened)))
             state = replace(self.state(), ballot=Ballot(kind, votes_each, anonymous, opened))
             self._write("board.json", asdict(state))
-        apply(self.path, kind, edits.set_votes(kind, {}), check_lock=False)
+            apply(self.path, kind, edits.set_votes(kind, {}), check_lock=False)
         return self
 
     def close_ballot(self) -> "Board":
@@ -240,10 +240,9 @@ class Board:
                 mine.remove(item)
             by = {**votes.by, who: mine}
             self._write("votes.json", asdict(replace(votes, by={k: v for k, v in by.items() if v})))
-            tally = self.votes().tally()
-            left = ballot.votes_each - len(mine)
-        apply(self.path, ballot.kind, edits.set_votes(ballot.kind, tally), check_lock=False)
-        return left
+            # written under the board's lock: a slower screen never overwrites a newer tally
+            apply(self.path, ballot.kind, edits.set_votes(ballot.kind, self.votes().tally()), check_lock=False)
+        return ballot.votes_each - len(mine)
 
     def votes_left(self, participant: str) -> int | None:
         """How many dots ``participant`` may still place (``None`` when no ballot is open)."""

@@ -174,7 +174,7 @@ def priorities_editor(path: str | Path, lang: str = "en") -> Editor:
         board, kind, participant.value, lang))) for kind, line in lines.items()], "value")
     controls.update({"participant": participant, "new_pain": new_pain, "pain_stage": pain_stage,
                      "add_pain": add_pain, "new_opportunity": new_opportunity, "solves": solves,
-                     "add_opportunity": add_opportunity, "redraw": draw, "chart": chart})
+                     "add_opportunity": add_opportunity, "redraw": draw, "chart": chart, "ballot_lines": lines})
     editor.controls = controls
     draw(journey)
     editor.widget.children = [

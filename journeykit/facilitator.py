@@ -95,9 +95,9 @@ def bar(path: str | Path, lang: str, sections: tuple[str, ...], activity: str = 
     editor.controls.update({"tick": tick, "timer": timer_line, "locks": lock_line, "refresh": refresh})
 
     def reveal() -> None:
-        controls = _controls(board, lang, sections, activity, refresh)
-        editor.controls.update(controls.controls)
-        controls_box.children = [controls.widget]
+        controls = _controls(board, lang, sections, activity, refresh, editor.status)
+        editor.controls.update(controls)
+        controls_box.children = [widgets.VBox(controls.pop("parts"))]
 
     if facilitator if facilitator is not None else is_facilitator(path):
         reveal()
@@ -121,9 +121,9 @@ def bar(path: str | Path, lang: str, sections: tuple[str, ...], activity: str = 
     return editor
 
 
-def _controls(board: Board, lang: str, sections: tuple[str, ...], activity: str, refresh) -> Editor:
-    editor = Editor(widgets.VBox())
-    status = editor.status
+def _controls(board: Board, lang: str, sections: tuple[str, ...], activity: str, refresh,
+              status: widgets.HTML) -> dict:
+    """The facilitator's controls by name; ``parts`` holds the rows to lay out."""
 
     def attempt(action, done: str | None = None) -> bool:
         try:
@@ -195,7 +195,6 @@ def _controls(board: Board, lang: str, sections: tuple[str, ...], activity: str,
     undo.on_click(lambda _: attempt(lambda: go_back(None)))
     list_versions()
     parts += [widgets.HBox([versions, restore]), undo]
-    controls.update({"versions": versions, "restore": restore, "undo": undo, "list_versions": list_versions})
-    editor.widget.children = [*parts, status]
-    editor.controls = controls
-    return editor
+    controls.update({"versions": versions, "restore": restore, "undo": undo, "list_versions": list_versions,
+                     "parts": parts})
+    return controls
