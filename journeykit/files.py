@@ -112,7 +112,7 @@ def replacing(target: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _sync_folder(target.parent)
+    sync_folder(target.parent)
 
 
 def write_atomic(target: str | os.PathLike[str], data: bytes | str) -> None:
@@ -122,7 +122,8 @@ def write_atomic(target: str | os.PathLike[str], data: bytes | str) -> None:
         temporary.write_bytes(payload)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename into it) to disk, where the system allows it."""
     if hasattr(os, "O_DIRECTORY"):
         handle = os.open(folder, os.O_DIRECTORY)
         try:

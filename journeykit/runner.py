@@ -160,29 +160,38 @@ def _run_one(step: str, parameters: dict, folder: Path, timeout: int, notebooks:
         return StepRun(step, "failed", time.perf_counter() - started, output,
                        f"{error.ename}: {error.evalue}", error.exec_count)
     except CellTimeoutError as error:
-        cell = _mark_timeout(output, timeout)
+        cell = _mark_stopped(output, "CellTimeoutError", f"this cell ran longer than {timeout} s and was stopped")
         return StepRun(step, "timeout", time.perf_counter() - started, output,
                        f"a cell ran longer than {timeout} s ({str(error).splitlines()[0]})", cell)
-    except (DeadKernelError, RuntimeError, OSError, ValueError) as error:
+    except DeadKernelError:
+        cell = _mark_stopped(output, "DeadKernelError", "the kernel died while this cell ran (it was killed or "
+                             "ran out of memory); the results below stop here")
+        where = f"while cell {cell} ran" if cell is not None else "before the notebook ran"
+        return StepRun(step, "failed", time.perf_counter() - started, output,
+                       f"DeadKernelError: the kernel died {where} (it was killed or ran out of memory); run the "
+                       "report again", cell)
+    except (RuntimeError, OSError, ValueError) as error:
         return StepRun(step, "failed", time.perf_counter() - started, output, f"{type(error).__name__}: {error}")
     return StepRun(step, "ok", time.perf_counter() - started, output)
 
 
-def _mark_timeout(output: Path, timeout: int) -> int | None:
-    """Papermill writes no error banner on a timeout: say so on the cell that was stopped.
+def _mark_stopped(output: Path, name: str, message: str) -> int | None:
+    """Papermill writes no error banner on a timeout or a dead kernel: say so on the cell that was stopped.
 
-    The stopped cell is the last one that started; its execution count is returned.
+    The stopped cell is the last one that started; its execution count is returned. A notebook that cannot
+    be read (the kernel died while it was first written) is left as it is.
     """
-    if not output.exists():
+    try:
+        notebook = nbformat.read(output, as_version=4)
+    except (OSError, ValueError):
         return None
-    notebook = nbformat.read(output, as_version=4)
     started = [cell for cell in notebook.cells
                if cell.cell_type == "code" and cell.get("metadata", {}).get("papermill", {}).get("start_time")]
     if not started:
         return None
     cell = started[-1]
-    cell.outputs.append(nbformat.v4.new_output(
-        "error", ename="CellTimeoutError", evalue=f"this cell ran longer than {timeout} s and was stopped",
-        traceback=[f"CellTimeoutError: this cell ran longer than {timeout} s and was stopped"]))
+    cell.outputs.append(nbformat.v4.new_output("error", ename=name, evalue=message,
+                                               traceback=[f"{name}: {message}"]))
+    cell.metadata.setdefault("papermill", {})["exception"] = True
     nbformat.write(notebook, output)
     return cell.get("execution_count")
