@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import ParameterError, Problem, ProblemsError
+from .errors import JourneyKitError, ParameterError, Problem, ProblemsError
 from .files import sync_folder
 from .i18n import LANGS
 from .quarters import Quarter
@@ -45,7 +45,11 @@ def quarterly(workspace: str | os.PathLike[str], *, quarter: str, out: str | os.
               previous: str | os.PathLike[str] | None = None, lang: str = "en", jobs: int = 2,
               force: bool = False, timeout: int = 600, steps: tuple[str, ...] | None = None,
               notebooks: str | os.PathLike[str] | None = None) -> int:
-    """Produce the quarterly report of ``workspace`` in ``out``; return the exit code (0, 1 or 2).
+    """Produce the quarterly report of ``workspace`` in ``out``; return the exit code (0, 1 or 3).
+
+    Invalid arguments, workspace or data raise :class:`ProblemsError` (exit code 2 in the command line)
+    before anything runs. 3 means that a file system error (a full disk) stopped the run and nothing was
+    published.
 
     ``previous`` is the previous quarter's report folder; by default a sibling of ``out`` named after the
     previous quarter (``reports/2026Q2`` for ``reports/2026Q3``) is used when it exists. ``steps`` and
@@ -65,11 +69,11 @@ def quarterly(workspace: str | os.PathLike[str], *, quarter: str, out: str | os.
                                      "Pass --force to replace it, or choose another --out folder.")],
                             "journeykit quarterly refused to run")
     earlier = _previous_folder(target, period, None if previous is None else Path(previous).resolve())
-    dataset = load(workspace)  # every data problem, listed, before anything runs
-    ws = dataset.workspace
     steps = STEPS if steps is None else steps
-    log.info("quarterly review of %s for %s (%s, %d parallel jobs)", ws.path, period, lang, jobs)
     try:
+        dataset = load(workspace)  # every data problem, listed, before anything runs
+        ws = dataset.workspace
+        log.info("quarterly review of %s for %s (%s, %d parallel jobs)", ws.path, period, lang, jobs)
         with building(target) as folder:
             parameters = {"workspace": str(ws.path), "quarter": str(period), "lang": lang, "interactive": False,
                           "summary_dir": str(folder)}
@@ -89,6 +93,8 @@ def quarterly(workspace: str | os.PathLike[str], *, quarter: str, out: str | os.
                 indent=2, ensure_ascii=False), encoding="utf-8")
             export_seconds = time.perf_counter() - exported
     except OSError as error:
+        if isinstance(error, JourneyKitError):  # no workspace there: an invalid argument
+            raise
         kept = "the existing report there is untouched" if target.exists() else "nothing is there"
         print(f"journeykit quarterly: the report could not be written: {error}\n"
               f"Nothing was published in {target} ({kept}); every previous report is intact. "
