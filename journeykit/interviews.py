@@ -56,7 +56,9 @@ def parse_transcript(text: str, name: str) -> Transcript:
     if lines and lines[0].strip() == "---":
         for index in range(1, len(lines)):
             if lines[index].strip() == "---":
-                loaded = yaml.safe_load("\n".join(lines[1:index])) or {}
+                from .workspace import _located  # bounded: no alias bomb, no deep nesting
+
+                loaded = _located("\n".join(lines[1:index]), name)[0] or {}
                 meta = loaded if isinstance(loaded, dict) else {}
                 start = index + 1
                 break
@@ -109,6 +111,11 @@ def read_interviews(ws: Workspace, source: Source) -> tuple[list[Transcript], li
                                     f"{relative!r} points outside the workspace folder"))
             continue
         folder = ws.path / relative
+        if folder.exists() and not folder.resolve().is_relative_to(ws.path.resolve()):
+            problems.append(Problem(f"{ws.file}, sources.interviews.path", f"{relative!r} is a link to "
+                                    f"{folder.resolve()}, outside the workspace folder",
+                                    "Copy the transcripts into the workspace instead of linking them."))
+            continue
         if not folder.is_dir():
             problems.append(Problem(f"{ws.file}, sources.interviews.path", f"{relative!r} is not a folder in "
                                     f"{ws.path}", "Create it and drop one Markdown or text file per interview."))
@@ -116,14 +123,19 @@ def read_interviews(ws: Workspace, source: Source) -> tuple[list[Transcript], li
         for file in sorted(folder.iterdir()):
             if file.suffix.lower() not in SUFFIXES or not file.is_file():
                 continue
+            if not file.resolve().is_relative_to(ws.path.resolve()):
+                problems.append(Problem(str(file), f"is a link to {file.resolve()}, outside the workspace folder",
+                                        "Copy the transcript into the workspace instead of linking it."))
+                continue
             try:
                 text = file.read_bytes().decode("utf-8-sig")
             except UnicodeDecodeError:
                 text = file.read_bytes().decode("cp1252", errors="replace")
             try:
                 transcript = parse_transcript(text, str(file.relative_to(ws.path)))
-            except yaml.YAMLError as error:
-                problems.append(Problem(str(file), f"has front matter that is not valid YAML: {error}"))
+            except (yaml.YAMLError, RecursionError) as error:
+                reason = "it is nested too deeply" if isinstance(error, RecursionError) else error
+                problems.append(Problem(str(file), f"has front matter that is not valid YAML: {reason}"))
                 continue
             for quote in transcript.quotes:
                 if quote.stage is not None:

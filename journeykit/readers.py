@@ -20,6 +20,7 @@ import codecs
 import csv
 import gzip
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,7 +183,35 @@ def _read_csv(con, name, path, options, scratch):
     if not options.encoding and encoding == "utf-8" and raw.invalid_encoding:
         # the sample looked like UTF-8 but a later line is not: a Windows export with a late accent
         raw = _load_csv(con, name, path, options, scratch, sample, "cp1252")
+    if codecs.lookup(raw.encoding or encoding).name not in ("utf-8", "utf-8-sig", "utf-16"):
+        raw.problems += _mixed_encoding(path, raw.encoding or encoding)
     return raw
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _mixed_encoding(path: Path, encoding: str, examples: int = 5) -> list[Problem]:
+    """A problem per line (up to ``examples``) of a single-byte file that holds UTF-8 characters.
+
+    A file assembled from two exports (one UTF-8, one Windows-1252) reads with garbled accents on one side
+    (``HÃ©lÃ¨ne``) whichever encoding is chosen; no option can fix it, so it is reported, not guessed.
+    """
+    found, total = [], 0
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rb") as stream:
+        for number, line in enumerate(stream, start=1):
+            if line.isascii() or not _UTF8_SEQUENCE.search(line):
+                continue
+            total += 1
+            if len(found) < examples:
+                text = line.decode("utf-8", errors="replace").rstrip("\r\n")
+                found.append(Problem(f"{path}, line {number}", f"is UTF-8 text ({text[:60]!r}) in a file read as "
+                                     f"{encoding}: the file mixes two encodings",
+                                     "Re-export the whole file in one encoding (UTF-8 is best) or retype these lines."))
+    if total > len(found):
+        found.append(Problem(str(path), f"{total - len(found):,} more lines in UTF-8 ({total:,} in all)"))
+    return found
 
 
 def _load_csv(con, name, path, options, scratch, sample, encoding) -> RawTable:

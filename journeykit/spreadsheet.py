@@ -54,7 +54,8 @@ def write_csv(frame: pd.DataFrame, target: str | os.PathLike[str], *, sep: str =
     """Write ``frame`` (neutralised) as CSV, atomically; UTF-8 with a BOM by default so Excel reads accents."""
     target = Path(target)
     with replacing(target) as temporary:
-        safe_frame(frame).to_csv(temporary, index=False, sep=sep, encoding=encoding, lineterminator="\n")
+        # CRLF line ends (RFC 4180): a cell holding a lone carriage return is then quoted, not split
+        safe_frame(frame).to_csv(temporary, index=False, sep=sep, encoding=encoding, lineterminator="\r\n")
     return target
 
 
