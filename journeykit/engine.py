@@ -54,7 +54,8 @@ class Engine:
         key = f"ordered {quarter}"
         if key not in self._tables:
             name = f"jk_ordered_{uuid.uuid4().hex[:12]}"
-            steps = ordered(self.table("events", quarter))
+            steps = ordered(self.table("events", quarter)).select(  # what the readers need, to keep it small
+                "customer_id", "touchpoint", "channel", "next_touchpoint", "seconds_to_next")
             try:
                 self._tables[key] = self.con.create_table(name, steps, temp=True)
             except NotImplementedError:  # a backend without temporary tables sorts each time

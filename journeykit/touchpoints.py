@@ -123,7 +123,8 @@ def _statistics(events: ibis.Table) -> ibis.Table:
 
 
 def _unmapped(study, events: ibis.Table, mapped: set[str]) -> pd.DataFrame:
-    """Touchpoints in the data that the map lacks, with the stage of the event that most often precedes them.
+    """Touchpoints in the data that the map lacks, with their most frequent channel (ties: first by name)
+    and the stage of the event that most often precedes them.
 
     ``events`` is an event table, or one already :func:`~journeykit.paths.ordered`: the event before an
     unmapped one is the ``touchpoint`` of the pairs whose ``next_touchpoint`` it is.
@@ -132,11 +133,14 @@ def _unmapped(study, events: ibis.Table, mapped: set[str]) -> pd.DataFrame:
     steps = events if "next_touchpoint" in events.columns else ordered(events)
     known = list(mapped) or ["\0"]
     outside = steps.filter(~steps.touchpoint.isin(known))
-    counts = outside.group_by("touchpoint").aggregate(
-        events=outside.count(), customers=outside.customer_id.nunique(), channel=outside.channel.mode())
+    counts = outside.group_by("touchpoint").aggregate(events=outside.count(), customers=outside.customer_id.nunique())
     frame = counts.execute()
     if frame.empty:
         return pd.DataFrame(columns=["touchpoint", "events", "customers", "channel", "suggested_stage"])
+    # the most frequent channel (ties: first by name), counted in the engine, picked here: Spark has no mode()
+    channels = outside.group_by(["touchpoint", "channel"]).aggregate(n=outside.count()).execute()
+    channels = channels.sort_values(["n", "channel"], ascending=[False, True]).drop_duplicates("touchpoint")
+    frame["channel"] = frame["touchpoint"].map(channels.set_index("touchpoint")["channel"])
     into = steps.filter(steps.next_touchpoint.notnull() & ~steps.next_touchpoint.isin(known))
     before = into.group_by(touchpoint=into.next_touchpoint, before=into.touchpoint).aggregate(n=into.count()).execute()
     before["stage"] = before["before"].map(to_stage)
