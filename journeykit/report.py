@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import glob
 import json
 import logging
 import os
@@ -115,7 +116,7 @@ def quarterly(workspace: str | os.PathLike[str], *, quarter: str, out: str | os.
 
 def _disk_full(error: str) -> bool:
     """Whether a step's error says the disk, the quota or the file size limit was reached."""
-    return any(f"[Errno {code}]" in error for code in DISK_FULL)
+    return any(f"[Errno {code}]" in error or os.strerror(code) in error for code in DISK_FULL)
 
 
 def _arguments(quarter: str, lang: str, jobs: int, timeout: int) -> Quarter:
@@ -175,12 +176,13 @@ def recover(target: Path) -> None:
     target = Path(target)
     if not target.parent.is_dir():
         return
-    for aside in sorted(target.parent.glob(f".{target.name}.replaced-*")):
+    name = glob.escape(target.name)
+    for aside in sorted(target.parent.glob(f".{name}.replaced-*")):
         if target.exists():
             shutil.rmtree(aside, ignore_errors=True)
         else:
             aside.rename(target)
-    for folder in target.parent.glob(f".{target.name}.building-*"):
+    for folder in target.parent.glob(f".{name}.building-*"):
         owner = folder / building.OWNER
         if owner.exists():
             try:

@@ -123,23 +123,25 @@ def run_steps(parameters: dict, folder: Path, *, jobs: int = 2, timeout: int = 6
     pending = list(steps)
     running: dict[Future, str] = {}
     kernels = _Kernels(notebooks.resolve())
-    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="step") as pool:
-        while pending or running:
-            ready = [step for step in pending if all(need in runs or need not in steps for need in NEEDS[step])]
-            while ready and len(running) < max(1, jobs):
-                step = ready.pop(0)
-                pending.remove(step)
-                log.info("start %s", step)
-                future = pool.submit(_run_one, step, parameters, folder, timeout, notebooks, progress, kernels)
-                running[future] = step
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for future in done:
-                step = running.pop(future)
-                runs[step] = future.result()
-                run = runs[step]
-                log.info("%s %s in %.1f s%s", "done" if run.status == "ok" else run.status.upper(), step,
-                         run.seconds, f": {run.error.splitlines()[0]}" if run.error else "")
-    kernels.close()
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="step") as pool:
+            while pending or running:
+                ready = [step for step in pending if all(need in runs or need not in steps for need in NEEDS[step])]
+                while ready and len(running) < max(1, jobs):
+                    step = ready.pop(0)
+                    pending.remove(step)
+                    log.info("start %s", step)
+                    future = pool.submit(_run_one, step, parameters, folder, timeout, notebooks, progress, kernels)
+                    running[future] = step
+                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for future in done:
+                    step = running.pop(future)
+                    runs[step] = future.result()
+                    run = runs[step]
+                    log.info("%s %s in %.1f s%s", "done" if run.status == "ok" else run.status.upper(), step,
+                             run.seconds, f": {run.error.splitlines()[0]}" if run.error else "")
+    finally:  # also on Ctrl-C or a full disk: no kernel outlives the run
+        kernels.close()
     return [runs[step] for step in steps]
 
 
