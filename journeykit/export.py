@@ -16,6 +16,8 @@ from pathlib import Path
 
 import nbformat
 
+from .privacy import redact
+
 STYLE = """
 :root { --ink: #1d2733; --muted: #5b6673; --line: #dde3ea; --accent: #1b6ca8; --bad: #c0392b; --good: #2e7d32; }
 * { box-sizing: border-box; }
@@ -68,6 +70,11 @@ def notebook_body(notebook: Path) -> str:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
     node.metadata.pop("papermill", None)
+    for cell in node.cells:  # an error message may quote a data value: no e-mail, phone, IBAN or address
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                output["evalue"] = redact(output.get("evalue", ""))
+                output["traceback"] = [redact(line) for line in output.get("traceback", [])]
     body, _ = _exporter().from_notebook_node(node)
     # cells without output leave empty wrappers; element ids made from cell ids are not needed
     body = re.sub(r' id="cell-id=[^"]*"', "", body)
@@ -75,7 +82,8 @@ def notebook_body(notebook: Path) -> str:
 
 
 def failure_banner(step_title: str, status: str, error: str, cell: int | None, lang: str) -> str:
-    """What a failed step's page says first: which cell failed and why (escaped)."""
+    """What a failed step's page says first: which cell failed and why (redacted, escaped)."""
+    error = redact(error, lang)
     if lang == "fr":
         what = "a dépassé le temps imparti" if status == "timeout" else "a échoué"
         where = f" à la cellule {cell}" if cell is not None else ""

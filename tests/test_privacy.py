@@ -101,3 +101,19 @@ def test_pseudonyms_are_keyed_by_the_workspace(tmp_path):
     assert (tmp_path / "a" / privacy.KEY_FILE).stat().st_mode & 0o077 == 0  # readable by its owner only
     assert privacy.pseudonym("VRD-000001", first) != privacy.pseudonym("VRD-000001", second)
     assert "VRD" not in privacy.pseudonym("VRD-000001", first)
+
+
+def test_a_failed_step_page_shows_no_personal_data(tmp_path):
+    import nbformat
+
+    from journeykit import export
+
+    error = "ValueError: 'marie.dupont@example.fr' (06 39 98 12 34) is not a known channel"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("jk.load()", outputs=[
+        nbformat.v4.new_output("error", ename="ValueError", evalue=error.split(": ", 1)[1],
+                               traceback=["\x1b[0;31mValueError\x1b[0m: " + error.split(": ", 1)[1]])])])
+    path = tmp_path / "failed.ipynb"
+    nbformat.write(notebook, path)
+    page = export.notebook_body(path) + export.failure_banner("Step 5", "failed", error, 1, "en")
+    assert "example.fr" not in page and "39 98" not in page
+    assert page.count("[e-mail]") == 2 and page.count("[phone]") == 2  # the traceback and the banner
