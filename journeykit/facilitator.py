@@ -1,8 +1,9 @@
 """The facilitator bar shown above every workshop editor: timer, locks, dot voting and undo.
 
 Everyone sees the countdown of the current activity and whether the step's sections are locked; both are
-read again from the board every second (an ipywidgets ``Play`` ticks in the browser, so this works in
-Voilà and JupyterLab without any custom JavaScript). The facilitator also sees the controls: start or
+read again from the board every second by a background thread of the kernel (the pattern of the
+ipywidgets documentation's "asynchronous widgets"; an ipywidgets ``Play`` does not start ticking by itself
+in Voilà), so no custom JavaScript is needed in Voilà or JupyterLab. The facilitator also sees the controls: start or
 stop the timer, lock or unlock the sections, open or close a dot vote, and go back to an earlier version
 of the map.
 
@@ -15,8 +16,11 @@ from __future__ import annotations
 
 import html
 import os
+import threading
+import time
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 from urllib.parse import parse_qs
 
 import ipywidgets as widgets
@@ -73,6 +77,27 @@ def is_facilitator(path: str | Path) -> bool:
     return Board(path).is_facilitator(query_code())
 
 
+def keep_fresh(refresh: Callable[[], None], widget: widgets.Widget, every: float = 1.0) -> threading.Thread | None:
+    """Call ``refresh`` every ``every`` seconds while ``widget`` lives, when running in a kernel."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None  # a plain Python process (tests, scripts): nothing displays the bar
+
+    def loop() -> None:
+        while getattr(widget, "comm", None) is not None:  # closed widget: stop
+            time.sleep(every)
+            try:
+                refresh()
+            except (OSError, ValueError):  # the board file is being replaced or the workspace went away
+                continue
+
+    thread = threading.Thread(target=loop, name="journeykit-board", daemon=True)
+    thread.start()
+    return thread
+
+
 def bar(path: str | Path, lang: str, sections: tuple[str, ...], activity: str = "",
         facilitator: bool | None = None) -> Editor:
     """The bar for a step whose editors change ``sections`` (may be empty: timer only)."""
@@ -87,18 +112,18 @@ def bar(path: str | Path, lang: str, sections: tuple[str, ...], activity: str = 
         timer_line.value = f"<b>{html.escape(timer_text(state, lang))}</b>"
         lock_line.value = html.escape(locks_text(state, sections, lang)) if sections else ""
 
-    tick = widgets.Play(interval=1000, max=10 ** 9, playing=True, show_repeat=False,
-                        layout=widgets.Layout(display="none")).add_class("jk-tick")
-    tick.observe(refresh, "value")
     refresh()
+    keep_fresh(refresh, timer_line)
     controls_box = widgets.VBox()
-    editor.controls.update({"tick": tick, "timer": timer_line, "locks": lock_line, "refresh": refresh})
+    editor.controls.update({"timer": timer_line, "locks": lock_line, "refresh": refresh})
 
     def reveal() -> None:
         controls = _controls(board, lang, sections, activity, refresh, editor.status)
         editor.controls.update(controls)
         controls_box.children = [widgets.VBox(controls.pop("parts"))]
+        folded.selected_index = 0  # the facilitator sees the controls unfolded
 
+    folded = widgets.Accordion([controls_box], titles=(label("facilitator", lang),))
     if facilitator if facilitator is not None else is_facilitator(path):
         reveal()
     else:
@@ -115,9 +140,7 @@ def bar(path: str | Path, lang: str, sections: tuple[str, ...], activity: str = 
         enter.on_click(on_enter)
         controls_box.children = [widgets.HBox([code, enter])]
         editor.controls.update({"code": code, "enter": enter})
-    editor.widget.children = [timer_line, lock_line, tick,
-                              widgets.Accordion([controls_box], titles=(label("facilitator", lang),)),
-                              editor.status]
+    editor.widget.children = [timer_line, lock_line, folded, editor.status]
     return editor
 
 
