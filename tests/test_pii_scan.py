@@ -19,7 +19,7 @@ import pytest
 from conftest import SAMPLE, JOURNEY, sources
 
 import journeykit as jk
-from journeykit import cli, map_export, privacy, sample
+from journeykit import canvases, cli, map_export, privacy, sample
 
 CUSTOMER_ID = r"VRD-\d{6}"
 PLANTED = re.compile("|".join(f"(?:{pattern})" for pattern in sample.PII_PATTERNS.values()) + "|" + CUSTOMER_ID)
@@ -87,6 +87,10 @@ def test_no_planted_personal_data_in_any_report_output(reports, tmp_path):
     chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x")
     exported = map_export.export(chart, tmp_path, table=map_export.table(study))
     files = outputs(reports) + [exported["csv"], exported["xlsx"]]
+    for kind in canvases.KINDS:  # the printable canvases, filled from the workspace
+        page = tmp_path / f"{kind}.html"
+        page.write_text(canvases.filled(kind, reports["workspace"], lang="fr", quarter="2026Q3"), encoding="utf-8")
+        files.append(page)
     assert len([f for f in files if f.suffix == ".html"]) == 22 and len([f for f in files if f.suffix == ".ipynb"]) == 20
     planted = planted_values()
     key = privacy.key_for(reports["workspace"]).hex()

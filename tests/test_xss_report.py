@@ -3,9 +3,10 @@
 A copy of the sample gets ``<script>alert(1)</script>``, ``<img src=x onerror=alert(1)>`` and a Markdown link
 ``[click](javascript:alert(1))`` in its verbatims, interview answers, persona and pain point names, touchpoint,
 stage and KPI fields and the objective; a quarter of the verbatims also end with an IBAN or a postal address.
-The quarterly report (2026Q3, ten steps and the index) is then opened in headless Chromium: no dialog opens,
-no script, injected image, event handler or ``javascript:`` link exists, the hostile text reads literally, and
-the IBAN and address were redacted. Skipped where no Chromium is installed, like ``test_browser.py``.
+The quarterly report (2026Q3, ten steps and the index) and the four canvases filled from that workspace are
+opened in headless Chromium: no dialog opens, no script, injected image, event handler or ``javascript:`` link
+exists, the hostile text reads literally, and the IBAN and address were redacted. Skipped where no Chromium is
+installed, like ``test_browser.py``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import SAMPLE
+
+from journeykit import canvases
 from test_browser import ARGS, CHROMIUM
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
@@ -67,7 +70,11 @@ def hostile_report(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("hostile")
     workspace = hostile_copy(base / "workspace")
     assert quarterly(workspace, quarter="2026Q3", out=base / "report", lang="en", jobs=2) == 0
-    return base / "report"
+    for kind in canvases.KINDS:  # the printable canvases filled from the same workspace
+        page = canvases.filled(kind, workspace, lang="en", quarter="2026Q3")
+        (base / "canvases").mkdir(exist_ok=True)
+        (base / "canvases" / f"{kind}.html").write_text(page, encoding="utf-8")
+    return base
 
 
 def inspect(browser, page_path: Path) -> dict:
@@ -88,8 +95,9 @@ def inspect(browser, page_path: Path) -> dict:
 
 
 def test_hostile_text_shows_as_text_and_runs_nothing(hostile_report):
-    pages = sorted(hostile_report.glob("*.html"))
+    pages = sorted((hostile_report / "report").glob("*.html"))
     assert len(pages) == 11
+    pages += sorted((hostile_report / "canvases").glob("*.html"))
     shown: dict[str, set[str]] = {}
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
@@ -98,12 +106,13 @@ def test_hostile_text_shows_as_text_and_runs_nothing(hostile_report):
             assert result["dialogs"] == [], page_path.name
             assert result["injected"] == {"scripts": 0, "images": 0, "handlers": 0, "links": 0}, page_path.name
             assert IBAN not in result["text"] and "rue de la Paix" not in result["text"], page_path.name
-            assert SCRIPT in result["title"], page_path.name  # the workspace name, as text
+            if page_path.parent.name == "report":
+                assert SCRIPT in result["title"], page_path.name  # the workspace name, as text
             shown[page_path.stem] = {name for name, hostile in (("script", SCRIPT), ("image", IMAGE), ("link", LINK))
                                      if hostile in result["text"]}
         browser.close()
     # where each kind of user text is shown: the objective (index, step 1), touchpoints and stages (steps 5,
     # 6), verbatims and interview quotes (step 6), pain point titles (step 7)
     assert shown["index"] == shown["01_define_objective"] == {"script", "image", "link"}
-    for step in ("05_inventory_touchpoints", "06_capture_experience", "07_find_pain_points"):
+    for step in ("05_inventory_touchpoints", "06_capture_experience", "07_find_pain_points", "journey_canvas"):
         assert {"script", "image"} <= shown[step], step
