@@ -97,7 +97,8 @@ def quarterly(workspace: str | os.PathLike[str], *, quarter: str, out: str | os.
         if isinstance(error, JourneyKitError):  # no workspace there: an invalid argument
             raise
         kept = "the existing report there is untouched" if target.exists() else "nothing is there"
-        print(f"journeykit quarterly: the report could not be written: {error}\n"
+        what = f"{error.strerror}: {error.filename}" if error.filename else (error.strerror or str(error))
+        print(f"journeykit quarterly: the report could not be written: {what}\n"
               f"Nothing was published in {target} ({kept}); every previous report is intact. "
               + ("Free some disk space (or raise the quota or file size limit) and run the same command again."
                  if error.errno in DISK_FULL else "Fix the cause above and run the same command again."),
