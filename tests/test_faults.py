@@ -89,6 +89,33 @@ def test_saves_killed_at_random_moments_lose_nothing(tmp_path):
           f"open), {final.journey.revision} revisions, every one whole and in order")
 
 
+def _save_big(folder: str, limit: int, result: str) -> None:
+    """Save a journey larger than the file size limit of this process (a disk that is full for it)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    try:
+        Workspace.open(folder).update(lambda journey: journey.model_copy(
+            update={"objective": journey.objective.model_copy(update={"scope": Text(en="x" * 20_000)})}))
+    except OSError as error:
+        Path(result).write_text(error.strerror or str(error), encoding="utf-8")
+
+
+def test_a_save_on_a_full_disk_keeps_the_previous_version(tmp_path):
+    ws = Workspace.create(tmp_path / "ws", problem_for(Journey(name="Shop")))
+    before = ws.file.read_bytes()
+    saver = multiprocessing.get_context("fork").Process(
+        target=_save_big, args=(str(ws.path), 4_000, str(tmp_path / "result")))  # the 20 KB file cannot fit
+    saver.start()
+    saver.join()
+    assert (tmp_path / "result").read_text(encoding="utf-8") == "File too large"
+    assert ws.file.read_bytes() == before and leftovers(ws.path) == []
+    reopened = Workspace.open(ws.path)
+    assert reopened.journey.revision == 1
+    reopened.update(problem_for)  # with room again, the next save works and history holds revision 1 once
+    assert [path.name.rsplit("-", 1)[1] for path in reopened.history()] == ["r1.yaml"]
+
+
 def _hold_lock(lock: str, ready: str) -> None:
     with locked(lock):
         Path(ready).write_text("held", encoding="utf-8")
