@@ -135,7 +135,7 @@ def test_hostile_yaml_in_an_interview_front_matter(corpus, message, tmp_path, ca
 
 def cli_check(folder: Path, timeout: int) -> subprocess.CompletedProcess:
     """``journeykit check`` in its own process: a hang fails the test instead of blocking the suite."""
-    return subprocess.run([sys.executable, "-m", "journeykit.cli", "check", str(folder)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "journeykit", "check", str(folder)], capture_output=True,
                           text=True, timeout=timeout)
 
 
