@@ -51,7 +51,8 @@ _NAMES = {
                   r"adherent|abonne)( ?(id|n ?°|no|number|numero|code|ref))?$",
 }
 
-_FLAGS = r"opt ?-?in|opt ?-?out|consent|newsletter|verified|valid|bounce|accepte|\bok\b|sent|envoye|count|nb\b|nombre"
+_FLAGS = (r"opt ?-?in|opt ?-?out|consent|newsletter|verified|valid|bounce|accepte|\bok\b|sent|envoye|opened|ouvert|"
+          r"click|clic|count|nb\b|nombre")
 
 # Content, as RE2 patterns that DuckDB runs on the sampled cells (searched: free text that holds one counts).
 CONTENT = {

@@ -19,7 +19,7 @@ import pytest
 from conftest import SAMPLE, JOURNEY, sources
 
 import journeykit as jk
-from journeykit import canvases, cli, map_export, privacy, sample
+from journeykit import canvases, cli, map_export, pii, privacy, sample
 
 CUSTOMER_ID = r"VRD-\d{6}"
 PLANTED = re.compile("|".join(f"(?:{pattern})" for pattern in sample.PII_PATTERNS.values()) + "|" + CUSTOMER_ID)
@@ -181,3 +181,17 @@ def test_a_workspace_without_personal_data_says_so(make_workspace, capsys):
     folder = make_workspace(JOURNEY)
     assert cli.main(["check", str(folder)]) == 0
     assert "No column looks like personal data." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("column, kinds", [
+    ("E-mail du client", ["email"]), ("courriel", ["email"]), ("Téléphone portable", ["phone"]),
+    ("contact_phone", ["phone"]), ("IBAN", ["iban"]), ("Adresse postale", ["address"]), ("Code postal", ["address"]),
+    ("Nom", ["name"]), ("Prénom", ["name"]), ("last_name", ["name"]), ("Date de naissance", ["birth_date"]),
+    ("DOB", ["birth_date"]), ("N° client", ["identifier"]), ("customer_id", ["identifier"]), ("user_id", ["identifier"]),
+    ("respondent", ["identifier"]),
+    # not personal: names of things, consent flags, counts
+    ("event_name", []), ("Nom du produit", []), ("Opt-in e-mail", []), ("email_opened", []),
+    ("Nb commandes", []), ("touchpoint", []), ("session_id", []), ("Panier mensuel (€)", []),
+])
+def test_column_names_that_announce_personal_data(column, kinds):
+    assert [kind for kind, _ in pii.name_kinds(column)] == kinds
