@@ -189,17 +189,31 @@ def computed_once(table: ibis.Table) -> Iterator[ibis.Table]:
     Several summaries of one costly expression (a window over the event log) then read it instead of
     recomputing it. A backend without temporary tables gets the expression itself back.
     """
-    con = table._find_backend(use_default=True)
-    name = f"jk_tmp_{uuid.uuid4().hex[:12]}"
-    try:
-        stored = con.create_table(name, table, temp=True)
-    except NotImplementedError:
-        yield table
-        return
+    stored = temporary(table)
     try:
         yield stored
     finally:
-        if con.name == "duckdb":
-            con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')  # Ibis's drop_table trips DuckDB 2.0's parser
-        else:
-            con.drop_table(name, force=True)
+        drop_temporary(stored)
+
+
+def temporary(table: ibis.Table) -> ibis.Table:
+    """``table`` computed into a new temporary table of its backend (the expression itself where the backend
+    has none); :func:`drop_temporary` frees it."""
+    con = table._find_backend(use_default=True)
+    try:
+        return con.create_table(f"jk_tmp_{uuid.uuid4().hex[:12]}", table, temp=True)
+    except NotImplementedError:
+        return table
+
+
+def drop_temporary(table: ibis.Table) -> None:
+    """Free a table made by :func:`temporary` (nothing to do for an expression)."""
+    op = table.op()
+    name = getattr(op, "name", "")
+    if not name.startswith("jk_tmp_"):
+        return
+    con = table._find_backend(use_default=True)
+    if con.name == "duckdb":
+        con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')  # Ibis's drop_table trips DuckDB 2.0's parser
+    else:
+        con.drop_table(name, force=True)

@@ -71,7 +71,8 @@ def funnel(staged: ibis.Table, journey: Journey, by: ibis.Table | str | None = N
     """The observed funnel per stage (see the module docstring), optionally split.
 
     ``by`` is ``"channel"`` (the channel of the customer's first event in the stage) or a table with
-    columns ``customer_id`` and ``group`` (for instance the persona of each customer).
+    columns ``customer_id`` and ``group`` (for instance the persona of each customer). ``staged`` may
+    also be the :func:`stage_entries` of the events, computed once for several splits.
 
     Examples
     --------
@@ -90,7 +91,7 @@ def funnel(staged: ibis.Table, journey: Journey, by: ibis.Table | str | None = N
     0     a          2          1         0.5          2.0
     1     b          2          0         NaN          NaN
     """
-    entries = stage_entries(staged)
+    entries = staged if "next_first" in staged.columns else stage_entries(staged)
     group_columns = ["stage", "stage_order"]
     if isinstance(by, str):
         if by != "channel":
@@ -183,20 +184,22 @@ def review(study) -> StageReview:
         "touchpoints": [int(counts.get(stage_id, 0)) for stage_id in journey.stage_ids()],
     })
     study.data.path("events")  # a clear error when the workspace has no events source
-    events = study.events()
-    overall = funnel(events, journey)
-    minimum = journey.privacy.min_group_size
-    by_channel = _suppressed(funnel(events, journey, by="channel"), minimum)
+    from .engine import computed_once
     from .personas import assignments  # step 3's result, when it has run for this quarter
 
+    minimum = journey.privacy.min_group_size
     groups = assignments(study)
     by_persona = None
+    with computed_once(stage_entries(study.events())) as entries:  # the events grouped once for every split
+        overall = funnel(entries, journey)
+        by_channel = _suppressed(funnel(entries, journey, by="channel"), minimum)
+        if groups is not None:
+            by_persona = _suppressed(funnel(entries, journey, by=groups), minimum)
     if groups is None:
         warnings.append(Text(en="no persona assignment for this quarter yet: run step 3 to split the funnel by persona",
                              fr="pas encore de personas pour ce trimestre : exécutez l'étape 3 pour ventiler "
                                 "l'entonnoir par persona"))
     else:
-        by_persona = _suppressed(funnel(events, journey, by=groups), minimum)
         names = {persona.id: persona.name.get(study.lang) for persona in journey.personas}
         by_persona = by_persona.assign(persona=by_persona["group"],
                                        group=by_persona["group"].map(names).fillna(by_persona["group"]))
