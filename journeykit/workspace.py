@@ -270,20 +270,29 @@ class Workspace:
         self._saved(saved, merged)
         return self
 
-    def update(self, change: Callable[[Journey], Journey]) -> "Workspace":
+    def update(self, change: Callable[[Journey], Journey], *, seen: Journey | None = None) -> "Workspace":
         """Apply ``change`` to the newest saved journey and save it, as one locked step.
 
         Use this when several processes write to one workspace (parallel notebooks, two workshop tabs):
         ``change`` receives the journey as it is on disk now, so changes made by others since this copy
         was loaded are kept, not overwritten.
+
+        ``seen`` is the journey the person was looking at when they made the change (the one a form was
+        filled from). When it is given, the change is merged like a stale :meth:`save` with ``seen`` as the
+        base: a field that somebody else changed since ``seen`` and that the change sets to another value
+        is a :class:`ConflictError` (nothing written), and a field the change writes back unchanged from
+        ``seen`` keeps the other person's newer value.
         """
+        merged: list[str] = []
         with locked(self.path / CACHE_DIR / SAVE_LOCK, timeout=SAVE_WAIT_SECONDS):
             current = parse_journey(_read_text(self.file), str(self.file))
             changed = parse_journey(dump_journey(change(current)), str(self.file))
+            if seen is not None and seen != current:
+                changed, merged = self._merge(current, changed, seen)
             saved = changed.model_copy(update={"revision": current.revision + 1})
             self._archive()
             write_atomic(self.file, dump_journey(saved))
-        self._saved(saved, [])
+        self._saved(saved, merged)
         return self
 
     def history(self) -> list[Path]:
@@ -313,17 +322,18 @@ class Workspace:
             return None  # broken by hand: this save repairs it (the broken text goes to history/)
         return None if current == self._base else current
 
-    def _merge(self, theirs: Journey, ours: Journey) -> tuple[Journey, list[str]]:
-        """``ours`` and ``theirs`` merged against this copy's base, or :class:`ConflictError`."""
+    def _merge(self, theirs: Journey, ours: Journey, seen: Journey | None = None) -> tuple[Journey, list[str]]:
+        """``ours`` and ``theirs`` merged against ``seen`` (default: this copy's base), or :class:`ConflictError`."""
         def data(journey: Journey) -> dict:
             return journey.model_dump(mode="json", exclude={"revision"})
 
-        base, other, mine = data(self._base), data(theirs), data(ours)
+        start = self._base if seen is None else seen
+        base, other, mine = data(start), data(theirs), data(ours)
         combined, clashes = merge.merge(base, other, mine)
-        stale = (f"{self.file} was saved by someone else (revision {theirs.revision}) since this copy was "
-                 f"loaded (revision {self._base.revision})" if theirs.revision != self._base.revision else
-                 f"{self.file} was edited outside journeykit since this copy was loaded (revision "
-                 f"{self._base.revision})")
+        since = "this copy was loaded" if seen is None else "the version this change was made on"
+        stale = (f"{self.file} was saved by someone else (revision {theirs.revision}) since {since} "
+                 f"(revision {start.revision})" if theirs.revision != start.revision else
+                 f"{self.file} was edited outside journeykit since {since} (revision {start.revision})")
         how = ("Nothing was written. To resolve: reload the workspace (Workspace.open) to see their version and "
                "apply your change again, or make it with Workspace.update(change), which applies it to the "
                "newest version; to go back to an earlier version use Workspace.restore(version) with one of "
@@ -340,7 +350,8 @@ class Workspace:
             raise ConflictError(f"{stale}; the two sets of changes touch different fields but together make "
                                 "an invalid map:\n" + "\n".join(f"  - {problem}" for problem in problems)
                                 + f"\n{how}") from None
-        taken = [path for path in merge.changes(base, other) if path not in merge.changes(base, mine)]
+        differs = set(merge.changes(other, data(result)))
+        taken = [path for path in merge.changes(base, other) if path not in differs]  # their changes kept
         return result.model_copy(update={"revision": theirs.revision + 1}), taken
 
     def _saved(self, saved: Journey, merged: list[str]) -> None:

@@ -128,6 +128,32 @@ def test_restore_works_from_a_stale_copy(tmp_path):
     assert bob.journey.revision == 3 and len(bob.history()) == 2
 
 
+def test_a_form_saved_through_update_with_what_it_showed_loses_nothing(tmp_path):
+    Workspace.create(tmp_path, shop())
+    form, other = Workspace.open(tmp_path), Workspace.open(tmp_path)
+    shown = form.journey  # what alice's persona card shows: p1 'Ann', no description
+    other.update(lambda j: j.model_copy(update={"personas": [
+        j.personas[0].model_copy(update={"description": Text(en="Pays by phone")}), j.personas[1]]}))
+
+    def card(journey: Journey) -> Journey:  # the card writes back every field it shows
+        edited = journey.personas[0].model_copy(update={"name": Text(en="Annie", fr="Annie"),
+                                                        "description": shown.personas[0].description})
+        return journey.model_copy(update={"personas": [edited, journey.personas[1]]})
+
+    form.update(card, seen=shown)
+    final = Workspace.open(tmp_path).journey.personas[0]
+    assert final.name.en == "Annie" and final.description.en == "Pays by phone"  # bob's newer value kept
+    assert form.merged == ["personas[id=p1].description"] and form.journey.revision == 3
+
+    shown = form.journey
+    other.update(lambda j: renamed(j, "p1", "Anne"))  # the same field, changed since alice's card showed it
+    with pytest.raises(ConflictError, match=r"since the version this change was made on \(revision 3\)"):
+        form.update(lambda j: renamed(j, "p1", "Ann-Marie"), seen=shown)
+    assert Workspace.open(tmp_path).journey.personas[0].name.en == "Anne"
+    form.update(lambda j: renamed(j, "p1", "Ann-Marie"))  # without 'seen': the last save wins, as before
+    assert Workspace.open(tmp_path).journey.personas[0].name.en == "Ann-Marie"
+
+
 # --- parallel processes -------------------------------------------------------------------------------
 
 PROCESSES, SAVES, SHARED_EVERY = 8, 25, 5
