@@ -163,9 +163,12 @@ def _value(k: int, j: int) -> str:
     return f"k{k} j{j}"
 
 
+MODES = ("stale", "update", "form")  # save() of a copy; update(change); update(change, seen=what it showed)
+
+
 def _worker(folder: str, k: int, mode: str, out: str) -> None:
     """Process ``k`` saves ``SAVES`` times its own persona's description (and, every 5th save, the shared
-    objective) through ``update`` or by saving its possibly stale copy; records what each save returned."""
+    objective) in one of :data:`MODES`; records what each save returned and each refusal."""
     rng = random.Random(k)
     records, refusals = [], []
 
@@ -185,7 +188,10 @@ def _worker(folder: str, k: int, mode: str, out: str) -> None:
         while True:
             loaded = ws.journey.revision
             try:
-                ws.save(change(ws.journey, j))
+                if mode == "form":
+                    ws.update(lambda journey: change(journey, j), seen=ws.journey)
+                else:
+                    ws.save(change(ws.journey, j))
             except ConflictError as error:
                 refusals.append({"k": k, "j": j, "fields": [clash.path for clash in error.conflicts],
                                  "named": _value(k, j) in str(error)})
@@ -203,8 +209,8 @@ def test_parallel_saves_lose_no_update(tmp_path, monkeypatch):
     people = [Persona(id=f"p{k}", name=f"Persona {k}") for k in range(PROCESSES)]
     Workspace.create(folder, shop().model_copy(update={"personas": people, "objective": Objective()}))
     context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_worker, args=(str(folder), k, "update" if k % 2 else "stale",
-                                                      str(tmp_path / f"out{k}.json"))) for k in range(PROCESSES)]
+    workers = [context.Process(target=_worker, args=(str(folder), k, MODES[k % 3], str(tmp_path / f"out{k}.json")))
+               for k in range(PROCESSES)]
     for worker in workers:
         worker.start()
     reads = unreadable = 0
@@ -252,11 +258,12 @@ def test_parallel_saves_lose_no_update(tmp_path, monkeypatch):
             lost.append(("final", k))
 
     merges = sum(record["merged"] for record in saves)
+    by_mode = {mode: sum(MODES[r["k"] % 3] == mode for r in saves) for mode in MODES}
     print(f"\nparallel saves: {PROCESSES} processes x {SAVES} = {len(saves)} acknowledged saves "
-          f"({sum(r['k'] % 2 == 1 for r in saves)} through update(), {sum(r['k'] % 2 == 0 for r in saves)} "
-          f"saves of a possibly stale copy), {merges} merged with others' changes, {len(refusals)} refused "
-          f"with a ConflictError then reloaded and re-applied, {len(versions)} revisions checked, "
-          f"{reads} concurrent reads ({unreadable} unreadable), lost updates: {len(lost)}")
+          f"({by_mode['update']} update(), {by_mode['form']} update(seen=...), {by_mode['stale']} save() of a "
+          f"possibly stale copy), {merges} merged with others' changes, {len(refusals)} refused with a "
+          f"ConflictError then reloaded and re-applied, {len(versions)} revisions checked, {reads} concurrent "
+          f"reads ({unreadable} unreadable), lost updates: {len(lost)}")
     assert len(saves) == PROCESSES * SAVES
     assert lost == [] and unreadable == 0
     assert merges > 0  # the stale copies really were stale
