@@ -44,6 +44,7 @@ from . import edits
 from .edits import EditError
 from .files import locked, write_atomic
 from .privacy import key_for, pseudonym
+from .model import Journey
 from .workspace import CACHE_DIR, Workspace
 
 FOLDER = "workshop"
@@ -252,11 +253,14 @@ class Board:
         return ballot.votes_each - len(self.votes().by.get(self.voter(participant), []))
 
 
-def apply(path: str | Path, section: str, change: edits.Change, check_lock: bool = True) -> Workspace:
+def apply(path: str | Path, section: str, change: edits.Change, check_lock: bool = True,
+          seen: Journey | None = None) -> Workspace:
     """Save ``change`` into the workspace at ``path`` unless the facilitator locked ``section``.
 
     The change is applied to the newest version on disk (:meth:`Workspace.update`), so two screens editing
-    different things both keep their change; the previous version goes to ``history/``.
+    different things both keep their change; the previous version goes to ``history/``. ``seen`` is the
+    map the screen was drawn from: a field somebody else changed since then keeps their value when the
+    form only wrote it back, and is refused (:class:`journeykit.errors.ConflictError`) when both changed it.
     """
     _check_section(section)
     workspace = Workspace.open(path)
@@ -264,7 +268,7 @@ def apply(path: str | Path, section: str, change: edits.Change, check_lock: bool
         raise BoardError("The facilitator has locked this section; ask them to unlock it to change it.",
                          "L'animateur a verrouillé cette section ; demandez-lui de la déverrouiller pour la "
                          "modifier.")
-    return workspace.update(change)
+    return workspace.update(change, seen=seen)
 
 
 def versions(path: str | Path) -> list[tuple[str, Path]]:

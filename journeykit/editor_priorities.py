@@ -98,14 +98,14 @@ def priorities_editor(path: str | Path, lang: str = "en") -> Editor:
         status = widgets.HTML().add_class("jk-status")
         keep = _button(label("save", lang), "jk-pain-save")
         keep.on_click(lambda _: save(path, "pain_points", lambda: edits.set_pain_point(
-            pain.id, lang, severity=severity.value), status, lang))
+            pain.id, lang, severity=severity.value), status, lang, seen=journey))
         votes = _vote_buttons(board, "pain_points", pain.id, participant, lines["pain_points"], status, lang, draw)
         controls["pains"][pain.id] = {"severity": severity, "save": keep, "plus": votes[0], "minus": votes[1]}
         title = (f"<b>{html.escape(pain.title.get(lang))}</b> · {html.escape(stage)} · "
                  f"{html.escape(label('votes_count', lang, n=pain.votes))}")
         return widgets.VBox([widgets.HTML(title), widgets.HBox([severity, keep, *votes]), status])
 
-    def opportunity_row(item) -> widgets.Widget:
+    def opportunity_row(item, journey: Journey) -> widgets.Widget:
         scores = {name: widgets.IntSlider(value=int(round(getattr(item, name) or 3)), min=1, max=5,
                                           description=label(name, lang), style={"description_width": "50%"})
                   for name in ("customer_value", "business_value", "effort")}
@@ -114,12 +114,14 @@ def priorities_editor(path: str | Path, lang: str = "en") -> Editor:
                                  description=label("status", lang))
         status = widgets.HTML().add_class("jk-status")
         place = _button(label("place", lang), "jk-opportunity-save", "primary")
+        drawn = {"seen": journey}
 
         def on_place(_) -> None:
             saved = save(path, "opportunities", lambda: edits.set_opportunity(
                 item.id, lang, owner=owner.value, status=state.value,
-                **{name: slider.value for name, slider in scores.items()}), status, lang)
+                **{name: slider.value for name, slider in scores.items()}), status, lang, seen=drawn["seen"])
             if saved is not None:
+                drawn["seen"] = saved  # this row now shows what was saved
                 plot(saved)
 
         place.on_click(on_place)
@@ -145,7 +147,7 @@ def priorities_editor(path: str | Path, lang: str = "en") -> Editor:
         for kind, line in lines.items():
             line.value = html.escape(ballot_text(board, kind, participant.value, lang))
         pains.children = [pain_row(pain, journey) for pain in sorted(journey.pain_points, key=lambda p: -p.votes)]
-        opportunities.children = [opportunity_row(item) for item in
+        opportunities.children = [opportunity_row(item, journey) for item in
                                   sorted(journey.opportunities, key=lambda o: -o.votes)]
         pain_stage.options = _options(journey.stages, lang)
         solves.options = [(p.title.get(lang), p.id) for p in journey.pain_points]

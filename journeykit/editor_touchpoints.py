@@ -83,7 +83,7 @@ def touchpoint_editor(path: str | Path, lang: str = "en") -> Editor:
         fill()
 
     def act(build) -> None:
-        saved = save(path, "touchpoints", build, editor.status, lang)
+        saved = save(path, "touchpoints", build, editor.status, lang, seen=state["journey"])
         if saved is not None:
             draw(saved)
 
@@ -130,6 +130,7 @@ def emotion_editor(path: str | Path, lang: str = "en", measured: pd.DataFrame | 
                                value="all", description=label("persona", lang)).add_class("jk-emotion-persona")
     rows = widgets.VBox()
     sliders: dict[str, widgets.SelectionSlider] = {}
+    state: dict = {}
 
     def evidence(touchpoint_id: str, who: str) -> pd.Series | None:
         frame = measured if who == "all" else by_persona
@@ -141,7 +142,7 @@ def emotion_editor(path: str | Path, lang: str = "en", measured: pd.DataFrame | 
         return hit.iloc[0] if len(hit) else None
 
     def draw(journey: Journey | None = None, change=None) -> None:
-        journey = journey or _journey(path)
+        journey = state["seen"] = journey or _journey(path)
         who = persona.value
         sliders.clear()
         lines = []
@@ -162,7 +163,7 @@ def emotion_editor(path: str | Path, lang: str = "en", measured: pd.DataFrame | 
                            for tp, s in sliders.items())
 
     def on_save(_) -> None:
-        saved = save(path, "emotions", build, editor.status, lang)
+        saved = save(path, "emotions", build, editor.status, lang, seen=state["seen"])
         if saved is not None:
             draw(saved)
 

@@ -53,14 +53,16 @@ def say(status: widgets.HTML, kind: str, message: str) -> None:
 
 
 def save(path: Path, section: str, build: Callable[[], edits.Change], status: widgets.HTML,
-         lang: str) -> Journey | None:
+         lang: str, seen: Journey | None = None) -> Journey | None:
     """Build a change, apply it and report the outcome on ``status``; the saved journey, or ``None``.
 
     ``build`` reads the form's values and returns the change; it runs inside the error handling, so a
-    value that cannot be read (a target typed as "ten") is reported like a refused change.
+    value that cannot be read (a target typed as "ten") is reported like a refused change. ``seen`` is the
+    map the form was drawn from (see :func:`journeykit.board.apply`): what others saved meanwhile is kept,
+    and a field both changed is refused with the field named.
     """
     try:
-        saved = board.apply(path, section, build())
+        saved = board.apply(path, section, build(), seen=seen)
     except EditError as error:
         say(status, "error", f"{label('not_saved', lang)} {error.text(lang)}")
         return None
@@ -68,7 +70,8 @@ def save(path: Path, section: str, build: Callable[[], edits.Change], status: wi
         say(status, "error", f"{label('not_saved', lang)} " + " ".join(p.what for p in error.problems))
         return None
     except ConflictError as error:
-        say(status, "error", f"{label('not_saved', lang)} {error}")
+        fields = ", ".join(clash.path for clash in error.conflicts) or str(error)
+        say(status, "error", f"{label('not_saved', lang)} {label('conflict', lang, fields=fields)}")
         return None
     say(status, "ok", label("saved", lang, revision=saved.journey.revision))
     return saved.journey
@@ -118,30 +121,38 @@ def objective_editor(path: str | Path, lang: str = "en") -> Editor:
     """The objective form: problem, scope, target KPI and its target, horizon, kind of map, owner, personas."""
     path = Path(path)
     journey = _journey(path)
-    objective = journey.objective
-    kpi = next((k for k in journey.kpis if k.id == objective.target_kpi), None)
+    style = {"description_width": "34%"}
     controls = {
-        "problem": _text(objective.problem.get(lang), label("problem", lang), "jk-objective-problem", area=True),
-        "scope": _text(objective.scope.get(lang), label("scope", lang), "jk-objective-scope", area=True),
-        "target_kpi": widgets.Dropdown(options=_options(journey.kpis, lang, none=True),
-                                       value=objective.target_kpi or "", description=label("target_kpi", lang),
-                                       layout=WIDE, style={"description_width": "34%"}).add_class("jk-objective-kpi"),
-        "target": _text("" if kpi is None or kpi.target is None else f"{kpi.target:g}",
-                        label("target_value", lang), "jk-objective-target"),
-        "horizon": _text(objective.horizon or "", label("horizon", lang), "jk-objective-horizon"),
+        "problem": _text("", label("problem", lang), "jk-objective-problem", area=True),
+        "scope": _text("", label("scope", lang), "jk-objective-scope", area=True),
+        "target_kpi": widgets.Dropdown(description=label("target_kpi", lang), layout=WIDE, style=style
+                                       ).add_class("jk-objective-kpi"),
+        "target": _text("", label("target_value", lang), "jk-objective-target"),
+        "horizon": _text("", label("horizon", lang), "jk-objective-horizon"),
         "map_type": widgets.Dropdown(options=[(label(f"map_{kind}", lang), kind) for kind in
                                               ("current_state", "future_state", "day_in_the_life",
                                                "service_blueprint", "onboarding")],
-                                     value=objective.map_type, description=label("map_type", lang),
-                                     layout=WIDE, style={"description_width": "34%"}),
-        "owner": _text(objective.owner, label("map_owner", lang), "jk-objective-owner"),
-        "focus_personas": widgets.SelectMultiple(options=_options(journey.personas, lang),
-                                                 value=tuple(objective.focus_personas),
-                                                 description=label("focus_personas", lang), layout=WIDE,
-                                                 style={"description_width": "34%"}),
+                                     description=label("map_type", lang), layout=WIDE, style=style),
+        "owner": _text("", label("map_owner", lang), "jk-objective-owner"),
+        "focus_personas": widgets.SelectMultiple(description=label("focus_personas", lang), layout=WIDE,
+                                                 style=style),
         "save": _button(label("save", lang), "jk-objective-save", "primary"),
     }
     editor = Editor(widgets.VBox(), controls)
+    state = {"seen": journey}
+
+    def fill(journey: Journey) -> None:
+        c, objective = controls, journey.objective
+        kpi = next((k for k in journey.kpis if k.id == objective.target_kpi), None)
+        c["problem"].value, c["scope"].value = objective.problem.get(lang), objective.scope.get(lang)
+        c["target_kpi"].options = _options(journey.kpis, lang, none=True)
+        c["target_kpi"].value = objective.target_kpi or ""
+        c["target"].value = "" if kpi is None or kpi.target is None else f"{kpi.target:g}"
+        c["horizon"].value, c["map_type"].value = objective.horizon or "", objective.map_type
+        c["owner"].value = objective.owner
+        c["focus_personas"].options = _options(journey.personas, lang)
+        c["focus_personas"].value = tuple(objective.focus_personas)
+        state["seen"] = journey
 
     def build() -> edits.Change:
         c = controls
@@ -151,7 +162,13 @@ def objective_editor(path: str | Path, lang: str = "en") -> Editor:
                                    focus_personas=list(c["focus_personas"].value),
                                    target=number(c["target"].value, lang))
 
-    controls["save"].on_click(lambda _: save(path, "objective", build, editor.status, lang))
+    def on_save(_) -> None:
+        saved = save(path, "objective", build, editor.status, lang, seen=state["seen"])
+        if saved is not None:
+            fill(saved)  # the form now shows the map as saved, others' changes included
+
+    controls["save"].on_click(on_save)
+    fill(journey)
     editor.widget.children = [_heading(label("objective_heading", lang)), *controls.values(), editor.status]
     return editor
 
@@ -164,7 +181,7 @@ def persona_editor(path: str | Path, lang: str = "en") -> Editor:
     editor = Editor(widgets.VBox())
     cards = widgets.VBox()
 
-    def card(persona) -> widgets.Widget:
+    def card(persona, journey: Journey) -> widgets.Widget:
         fields = {
             "name": _text(persona.name.get(lang), label("persona_name", lang), "jk-persona-name"),
             "quote": _text(persona.quote.get(lang), label("persona_quote", lang), "jk-persona-quote"),
@@ -179,8 +196,16 @@ def persona_editor(path: str | Path, lang: str = "en") -> Editor:
             if persona.origin == "data" and persona.share is not None else label("persona_origin_workshop", lang)
         button = _button(label("save", lang), "jk-persona-save", "primary")
         status = widgets.HTML().add_class("jk-status")
-        button.on_click(lambda _: save(path, "personas", lambda: edits.set_persona(
-            persona.id, lang, **{key: box.value for key, box in fields.items()}), status, lang))
+        drawn = {"values": {key: box.value for key, box in fields.items()}, "seen": journey}
+
+        def on_save(_) -> None:  # only the texts typed on this card are sent: the rest stays as others left it
+            typed = {key: box.value for key, box in fields.items() if box.value != drawn["values"][key]}
+            saved = save(path, "personas", lambda: edits.set_persona(persona.id, lang, **typed), status, lang,
+                         seen=drawn["seen"])
+            if saved is not None:
+                drawn.update(values={key: box.value for key, box in fields.items()}, seen=saved)
+
+        button.on_click(on_save)
         editor.controls[f"persona:{persona.id}"] = fields
         editor.controls[f"save:{persona.id}"] = button
         return widgets.VBox([widgets.HTML(f"<b>{html.escape(persona.name.get(lang))}</b> · "
@@ -189,7 +214,7 @@ def persona_editor(path: str | Path, lang: str = "en") -> Editor:
 
     def draw(journey: Journey | None = None) -> None:
         journey = journey or _journey(path)
-        cards.children = [card(persona) for persona in journey.personas]
+        cards.children = [card(persona, journey) for persona in journey.personas]
 
     name = _text("", label("new_persona", lang), "jk-persona-new")
     add = _button(label("add", lang), "jk-persona-add")
@@ -217,8 +242,10 @@ def stage_editor(path: str | Path, lang: str = "en") -> Editor:
     rows = widgets.VBox()
     names: dict[str, widgets.Text] = {}
 
+    state: dict = {}
+
     def act(change: edits.Change) -> None:
-        saved = save(path, "stages", lambda: change, editor.status, lang)
+        saved = save(path, "stages", lambda: change, editor.status, lang, seen=state["seen"])
         if saved is not None:
             draw(saved)
 
@@ -236,7 +263,7 @@ def stage_editor(path: str | Path, lang: str = "en") -> Editor:
         return widgets.HBox([box, up, down, drop])
 
     def draw(journey: Journey | None = None) -> None:
-        journey = journey or _journey(path)
+        journey = state["seen"] = journey or _journey(path)
         names.clear()
         rows.children = [row(i, stage) for i, stage in enumerate(journey.stages)]
 
@@ -263,9 +290,10 @@ def kpi_editor(path: str | Path, lang: str = "en") -> Editor:
     editor = Editor(widgets.VBox())
     rows = widgets.VBox()
     fields: dict[str, dict[str, widgets.Widget]] = {}
+    state: dict = {}
 
     def draw(journey: Journey | None = None) -> None:
-        journey = journey or _journey(path)
+        journey = state["seen"] = journey or _journey(path)
         fields.clear()
         stages = _options(journey.stages, lang, none=True)
         lines = []
@@ -292,7 +320,7 @@ def kpi_editor(path: str | Path, lang: str = "en") -> Editor:
         return edits.chain(changes)
 
     def act(build_change) -> None:
-        saved = save(path, "kpis", build_change, editor.status, lang)
+        saved = save(path, "kpis", build_change, editor.status, lang, seen=state["seen"])
         if saved is not None:
             draw(saved)
 

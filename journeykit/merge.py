@@ -18,6 +18,7 @@ A field is named by its path in the journey: ``objective.problem``, ``personas[i
   different reorderings are a conflict (``stages (order)``).
 - A text in two languages (``{en, fr}``) is one field: its two translations say one thing and are never
   taken from two different people.
+- ``personas[].edited`` (which texts people rewrote) is a set: what each side added is kept.
 - Any other list (goals, events, the changes of a validation record) and every plain value is one field.
 
 Examples
@@ -48,6 +49,9 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
+
+# lists that are sets of names, merged by union (two people each rewriting a different text of a persona)
+SETS = (".edited",)
 
 
 @dataclass(frozen=True)
@@ -111,8 +115,17 @@ def _merge(path: str, base: Any, theirs: Any, ours: Any, clashes: list[Clash]) -
         return merged
     if all(isinstance(value, list) for value in (base, theirs, ours)) and _items(base, theirs, ours):
         return _merge_items(path, base, theirs, ours, clashes)
+    if path.endswith(SETS):
+        return _merge_set(base, theirs, ours)
     clashes.append(Clash(path, base, theirs, ours))
     return ours
+
+
+def _merge_set(base: Any, theirs: Any, ours: Any) -> list:
+    """A set of names: what either side added, without what either side removed."""
+    base, theirs, ours = ([] if v is MISSING else v for v in (base, theirs, ours))
+    removed = (set(base) - set(theirs)) | (set(base) - set(ours))
+    return sorted((set(theirs) | set(ours)) - removed)
 
 
 def _merge_items(path: str, base: list, theirs: list, ours: list, clashes: list[Clash]) -> list:

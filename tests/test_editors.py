@@ -210,3 +210,32 @@ def test_every_step_panel_builds_in_both_languages(ws):
     assert len(workshop.editors_for("07_find_pain_points", ws, "en")) == 1
     with pytest.raises(ValueError, match="step"):
         workshop.editors_for("11_celebrate", ws, "en")
+
+
+def test_two_screens_keep_both_changes_and_refuse_a_clash(ws):
+    first, second = editors.objective_editor(ws, "en"), editors.objective_editor(ws, "fr")  # two tabs, one map
+    first.controls["problem"].value = "Customers cancel before the second box"
+    first.controls["save"].click()
+    second.controls["owner"].value = "Claire"  # the second tab still shows the old problem: it must not win
+    second.controls["save"].click()
+    objective = journey_of(ws).objective
+    assert (objective.problem.en, objective.owner) == ("Customers cancel before the second box", "Claire")
+    assert second.controls["problem"].value == "Customers cancel before the second box"  # refreshed after saving
+    third = editors.objective_editor(ws, "en")
+    first.controls["scope"].value = "Signup to first box"
+    first.controls["save"].click()
+    third.controls["scope"].value = "Whole subscription"
+    third.controls["save"].click()
+    assert "objective.scope" in third.status.value and "Not saved" in third.status.value
+    assert journey_of(ws).objective.scope.en == "Signup to first box"
+
+
+def test_persona_cards_send_only_what_was_typed(ws):
+    one, two = editors.persona_editor(ws, "en"), editors.persona_editor(ws, "en")
+    one.controls["persona:saver"]["quote"].value = "Every euro counts"
+    one.controls["save:saver"].click()
+    two.controls["persona:saver"]["description"].value = "Compares prices"
+    two.controls["save:saver"].click()
+    persona = journey_of(ws).personas[0]
+    assert (persona.quote.en, persona.description.en) == ("Every euro counts", "Compares prices")
+    assert persona.edited == ["description", "quote"]
