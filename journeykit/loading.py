@@ -279,7 +279,8 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
         columns_used.update(used)
         if select:
             parts.append(select)
-        personal += _personal(con, name, source, raw, used, ws)
+        if not raw.problems and not file_problems:  # a file that cannot be used is not worth a scan
+            personal += _personal(con, name, source, raw, used, ws)
     shown = [str(file.relative_to(ws.path)) for file in files]
     info = TableInfo(name, shown, 0, columns_used)
     if problems or not parts:

@@ -3,7 +3,8 @@
 ``journeykit check`` lists every such column so that an analyst sees what a CRM export carries before it
 reaches a report. A column is flagged by its **name** (``E-mail``, ``Téléphone``, ``Date de naissance``,
 ``Nom``...) or by a **sample of its content** (up to :data:`SAMPLE_ROWS` rows): e-mail addresses, phone
-numbers (French and international formats), IBANs, postal addresses, first names and raw customer ids.
+numbers (French and international formats), IBANs, postal addresses and first names (the first
+:data:`MAX_CONTENT_COLUMNS` text columns of a file); raw customer ids by name and by their mapping.
 
 The check says how each flagged column is used: as the customer id (pseudonymised in every output, see
 :func:`journeykit.privacy.pseudonym`), as free text (redacted before any output, see
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from .privacy import _ADDRESS, _EMAIL, _IBAN, _PHONE
 
 SAMPLE_ROWS = 20_000
+MAX_CONTENT_COLUMNS = 200  # text columns whose content is sampled (all are checked by name)
 KINDS = {
     "email": "e-mail addresses",
     "phone": "phone numbers",
@@ -121,7 +123,7 @@ def name_kinds(column: str) -> list[tuple[str, str]]:
 
 
 def content_kinds(con, table: str, column: str) -> list[tuple[str, str]]:
-    """The kinds found in a sample of ``column`` of the engine table ``table``, each with its evidence."""
+    """The kinds found in ``column`` of the engine table ``table`` (a sample of a file), each with its evidence."""
     from .readers import q
 
     cell = f"NULLIF(trim(CAST({q(column)} AS VARCHAR)), '')"
@@ -129,8 +131,8 @@ def content_kinds(con, table: str, column: str) -> list[tuple[str, str]]:
     # an IBAN holds digit groups that read like a phone number: look for phones once IBANs are removed
     text = {kind: f"regexp_replace(v, {quoted['iban']}, ' ', 'g')" if kind == "phone" else "v" for kind in CONTENT}
     counts = ", ".join(f"count(*) FILTER (WHERE regexp_matches({text[kind]}, {quoted[kind]}))" for kind in CONTENT)
-    row = con.execute(f"SELECT count(v), {counts} FROM (SELECT {cell} AS v FROM {q(table)} "
-                      f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (7)) WHERE v IS NOT NULL").fetchone()
+    row = con.execute(f"SELECT count(v), {counts} FROM (SELECT {cell} AS v FROM {q(table)}) WHERE v IS NOT NULL"
+                      ).fetchone()
     sampled, found = row[0], row[1:]
     # a name is a whole cell: a few in a text column are a persona or a product, a fifth of the cells are people
     return [(kind, f"by content: {count:,} of {sampled:,} sampled values")
@@ -144,13 +146,21 @@ def scan(con, table: str, columns: dict[str, str], table_name: str, file: str,
     ``columns`` maps each file column to its engine type; ``used`` maps a file column to how the map reads
     it (``customer_id``, ``comment``, ``attribute 'Âge'``...).
     """
+    from .readers import q
+
+    texts = [column for column, kind in columns.items() if kind == "VARCHAR" and not column.startswith("__")]
+    sample = f"{table}__pii_sample"
+    if texts:  # one sample of the file's rows, read once; a very wide file has its first columns read
+        listed = ", ".join(q(column) for column in texts[:MAX_CONTENT_COLUMNS])
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {q(sample)} AS SELECT {listed} FROM {q(table)} "
+                    f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (7)")
     flagged = []
     for column, kind in columns.items():
         if column.startswith("__"):
             continue
         found = name_kinds(column)
-        if kind == "VARCHAR":
-            found += content_kinds(con, table, column)
+        if column in texts[:MAX_CONTENT_COLUMNS]:
+            found += content_kinds(con, sample, column)
         if used.get(column) == "customer_id":
             found.append(("identifier", "mapped to customer_id"))
         if not found:
@@ -158,6 +168,7 @@ def scan(con, table: str, columns: dict[str, str], table_name: str, file: str,
         kinds = list(dict.fromkeys(kind for kind, _ in found))
         evidence = list(dict.fromkeys(f"{kind} {how}" if len(kinds) > 1 else how for kind, how in found))
         flagged.append(PersonalColumn(table_name, file, column, kinds, evidence, used.get(column)))
+    con.execute(f"DROP TABLE IF EXISTS {q(sample)}")
     return flagged
 
 

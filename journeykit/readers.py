@@ -21,6 +21,8 @@ import csv
 import gzip
 import hashlib
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from .files import replacing
 from .model import SourceOptions
 
 SNIFF_BYTES = 256 * 1024
+MAX_LINE_BYTES = 2_000_000  # DuckDB's default max_line_size (2,097,152), rounded down
 DELIMITERS = ",;\t|"
 TEXT_SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".jsonl": "json", ".ndjson": "json",
                  ".json": "json"}
@@ -149,6 +152,9 @@ def read(con: duckdb.DuckDBPyConnection, name: str, path: Path, options: SourceO
     if kind is None:
         known = ", ".join(sorted(SUFFIXES)) + " (and .gz of text formats)"
         return _empty(con, name, path, [Problem(str(path), f"has an unknown file type. Known: {known}")])
+    if path.suffix.lower() == ".gz" and (damage := _gzip_damage(path)):
+        return _empty(con, name, path, [Problem(str(path), f"is a damaged or truncated gzip file ({damage}); "
+                                                "its rows cannot all be read", "Copy or export the file again.")])
     try:
         if kind == "csv":
             return _read_csv(con, name, path, options, scratch)
@@ -165,10 +171,42 @@ def read(con: duckdb.DuckDBPyConnection, name: str, path: Path, options: SourceO
                             f"CASE WHEN json_type({q(column)}) = 'VARCHAR' THEN {q(column)}->>'$' "
                             f"ELSE CAST({q(column)} AS VARCHAR) END")
         return _described(con, name, path, "json", header_rows=0)
-    except (duckdb.Error, OSError, ValueError, EOFError, UnicodeError) as error:
-        reason = str(error).splitlines()[0]
+    except (duckdb.Error, OSError, ValueError, EOFError, UnicodeError, zipfile.BadZipFile, KeyError) as error:
+        if kind == "csv" and path.is_file() and (where := _csv_damage(path)):
+            return _empty(con, name, path, [where])
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         return _empty(con, name, path, [Problem(str(path), f"cannot be read as {kind}: {reason}",
                                                 "Check that the file is complete and of the type its name says.")])
+
+
+def _gzip_damage(path: Path) -> str:
+    """Why a gzip file cannot be read to its end (empty when it can): decompressed in chunks, kept nowhere."""
+    try:
+        with gzip.open(path, "rb") as stream:
+            while stream.read(1 << 24):
+                pass
+    except (OSError, EOFError, zlib.error) as error:
+        return str(error) or type(error).__name__
+    return ""
+
+
+def _csv_damage(path: Path) -> Problem | None:
+    """The line that stops a CSV file from being read at all: a huge line or a quote that never closes."""
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    opened_at, inside = 0, False
+    with opener(path, "rb") as stream:
+        for number, line in enumerate(stream, start=1):
+            if len(line) > MAX_LINE_BYTES:
+                return Problem(f"{path}, line {number}", f"is {len(line):,} bytes long; a line may hold at most "
+                               f"{MAX_LINE_BYTES:,}", "Check that the export is not damaged (a quote that never "
+                               "closes joins lines), or split the long text.")
+            if line.count(b'"') % 2:
+                inside = not inside
+                opened_at = number if inside else opened_at
+    if inside:
+        return Problem(f"{path}, line {opened_at}", "opens a quote (\") that is never closed, so every following "
+                       "line reads as one cell", "Close the quote, or double the quotes inside a text (\"\").")
+    return None
 
 
 def _read_csv(con, name, path, options, scratch):

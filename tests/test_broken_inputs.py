@@ -46,6 +46,16 @@ CASES = {
     "duplicated customer ids": (sources("customers:\n  path: data/crm.csv\n"), {"data/crm.csv": "duplicated_ids.csv"},
                                 0, ["customers: repeated customer ids: 1 row; the first row of each customer is used"],
                                 None),
+    "quote never closed": (events("data/events.csv"), {"data/events.csv": "unclosed_quote.csv"}, 2,
+                           ["events.csv, line 2: opens a quote (\") that is never closed"], "events"),
+    "truncated gzip": (events("data/events.csv.gz"), {"data/events.csv.gz": "truncated.csv.gz"}, 2,
+                       ["events.csv.gz: is a damaged or truncated gzip file (Compressed file ended before the "
+                        "end-of-stream marker was reached)"], "events"),
+    "text renamed .xlsx": (events("data/events.xlsx"), {"data/events.xlsx": "not_a_workbook.xlsx"}, 2,
+                           ["events.xlsx: cannot be read as excel: File is not a zip file"], "events"),
+    "deeply nested JSON": (events("data/events.jsonl"), {"data/events.jsonl": "deep_nesting.jsonl"}, 2,
+                           ["events.jsonl: cannot be read as json: Invalid Input Error: JSON exceeds maximum "
+                            "recursion depth"], "events"),
     "path ../../etc/passwd": (events("../../etc/passwd"), {}, 2, ["'../../etc/passwd' points outside the workspace"],
                               "events"),
     "absolute path /etc/passwd": (events("/etc/passwd"), {}, 2, ["'/etc/passwd' points outside the workspace"],
@@ -92,6 +102,28 @@ def test_corpus_case(case, tmp_path, capsys):
         assert text in output
     assert "Traceback" not in output
     assert_nothing_half_written(folder, before, failed_table)
+
+
+def test_a_5_mb_line_names_its_line(tmp_path, capsys):
+    folder = write_workspace(tmp_path / "ws", events("data/events.csv"), {"data/events.csv": (
+        "customer_id,timestamp,touchpoint,channel\nc1,2026-07-01 10:00,home_view,web\n"
+        "c2,2026-07-01 10:00,home_view," + "w" * 5_000_000 + "\n")})
+    before = snapshot(folder)
+    code, output = run_check(folder, capsys)
+    assert code == 2
+    assert "events.csv, line 3: is 5,000,031 bytes long; a line may hold at most 2,000,000" in output
+    assert_nothing_half_written(folder, before, "events")
+
+
+def test_a_file_20_000_columns_wide_is_checked_quickly(tmp_path):
+    # every column is checked by name, the first 200 text columns by content: no minutes-long scan
+    header = "customer_id," + ",".join(f"col{i}" for i in range(1, 20_000))
+    rows = "\n".join(f"c{r}," + ",".join("x" for _ in range(1, 20_000)) for r in range(20))
+    folder = write_workspace(tmp_path / "ws", sources("customers:\n  path: data/crm.csv\n"),
+                             {"data/crm.csv": header + "\n" + rows + "\n"})
+    result = cli_check(folder, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Valid." in result.stdout
 
 
 def test_symlink_out_of_the_workspace(tmp_path, capsys):
