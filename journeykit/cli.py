@@ -1,7 +1,9 @@
-"""The ``journeykit`` command: ``init``, ``check``, ``sample`` and ``quarterly``.
+"""The ``journeykit`` command: ``init``, ``check``, ``sample``, ``quarterly`` and ``workshop``.
 
 Exit codes: 0 success; 1 a quarterly step failed (the others were still written); 2 bad arguments,
-an invalid workspace or invalid data (every problem is printed), or a report that already exists.
+an invalid workspace or invalid data (every problem is printed), or a report that already exists; 3 the
+disk filled up (or a file size limit was hit) while the report was written: nothing was published and the
+previous report is untouched. ``workshop`` returns the exit code of the Voilà (or JupyterLab) server.
 """
 
 from __future__ import annotations
