@@ -147,6 +147,8 @@ def test_check_lists_personal_columns_and_their_use(crm_workspace, capsys):
 def test_check_says_how_each_column_is_used(crm_workspace, capsys):
     assert cli.main(["check", str(crm_workspace)]) == 0
     out = capsys.readouterr().out
+    assert cli.main(["check", str(crm_workspace)]) == 0  # the second check reads the staged cache
+    assert capsys.readouterr().out == out
     assert "Personal data (9 column(s)" in out
     assert ("customers, data/crm.csv, column 'Contact': e-mail addresses (by content: 3 of 3 sampled values); used "
             "as segment: its values can reach reports; map another column unless needed") in out
