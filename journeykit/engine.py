@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,13 +53,9 @@ class Engine:
 
         key = f"ordered {quarter}"
         if key not in self._tables:
-            name = f"jk_ordered_{uuid.uuid4().hex[:12]}"
-            steps = ordered(self.table("events", quarter)).select(  # what the readers need, to keep it small
-                "customer_id", "touchpoint", "channel", "next_touchpoint", "seconds_to_next")
-            try:
-                self._tables[key] = self.con.create_table(name, steps, temp=True)
-            except NotImplementedError:  # a backend without temporary tables sorts each time
-                self._tables[key] = steps
+            columns = ["customer_id", "touchpoint", "channel", "next_touchpoint", "seconds_to_next"]  # all readers need
+            self._tables[key] = per_customers(self.table("events", quarter),
+                                              lambda events: ordered(events, single_sort=False).select(*columns))
         return self._tables[key]
 
     def table(self, name: str, quarter: str | Quarter | None = None) -> ibis.Table:
@@ -77,6 +73,7 @@ class Engine:
 
 MEMORY_SHARE = 0.6  # of the machine's memory, for DuckDB when journey.yaml sets no memory_limit
 MAX_TEMP_DEFAULT = 100 * 2**30  # at most this much spill (bytes) when journey.yaml sets no max_temp_size
+SLICE_EVENTS = 12_000_000  # DuckDB orders at most about this many events per query (see per_customers)
 
 
 class EngineLimitError(JourneyKitError, MemoryError):
@@ -97,7 +94,7 @@ def duckdb_backend(settings, spill: Path) -> Any:
     limits = duckdb_settings(settings, spill)
     con = ibis.duckdb.connect(**limits)
     con.raw_sql("SET TimeZone = 'UTC'")
-    for method in ("execute", "to_pyarrow", "to_pandas", "create_table"):
+    for method in ("execute", "to_pyarrow", "to_pandas", "create_table", "insert"):
         setattr(con, method, _guarded(getattr(con, method), limits))
     return con
 
@@ -189,11 +186,33 @@ def computed_once(table: ibis.Table) -> Iterator[ibis.Table]:
     Several summaries of one costly expression (a window over the event log) then read it instead of
     recomputing it. A backend without temporary tables gets the expression itself back.
     """
-    stored = temporary(table)
+    stored = table if _is_temporary(table) else temporary(table)
     try:
         yield stored
     finally:
         drop_temporary(stored)
+
+
+def per_customers(events: ibis.Table, build: Callable[[ibis.Table], ibis.Table]) -> ibis.Table:
+    """``build(events)`` computed into a temporary table (see :func:`temporary`), one slice of customers at a
+    time when ``events`` is large and lives in DuckDB.
+
+    ``build`` must treat every customer apart (a window per customer, then rows per customer), so that
+    slices of customers give the rows of the whole. On DuckDB a window per customer over more than about
+    :data:`SLICE_EVENTS` events spills without bound (at 100M events it wrote over 40 GB of spill files);
+    slices of that size each sort in memory. Spark partitions by customer itself: one query.
+    """
+    con = events._find_backend(use_default=True)
+    slices = 1
+    if con.name == "duckdb":
+        slices = -(-int(events.count().execute()) // SLICE_EVENTS)
+    if slices <= 1:
+        return temporary(build(events))
+    which = (events.customer_id.hash() % slices + slices) % slices  # the hash may be negative
+    stored = temporary(build(events.filter(which == 0)))
+    for index in range(1, slices):
+        con.insert(stored.op().name, build(events.filter(which == index)))
+    return stored
 
 
 def temporary(table: ibis.Table) -> ibis.Table:
@@ -208,12 +227,15 @@ def temporary(table: ibis.Table) -> ibis.Table:
 
 def drop_temporary(table: ibis.Table) -> None:
     """Free a table made by :func:`temporary` (nothing to do for an expression)."""
-    op = table.op()
-    name = getattr(op, "name", "")
-    if not name.startswith("jk_tmp_"):
+    if not _is_temporary(table):
         return
+    name = table.op().name
     con = table._find_backend(use_default=True)
     if con.name == "duckdb":
         con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')  # Ibis's drop_table trips DuckDB 2.0's parser
     else:
         con.drop_table(name, force=True)
+
+
+def _is_temporary(table: ibis.Table) -> bool:
+    return str(getattr(table.op(), "name", "")).startswith("jk_tmp_")

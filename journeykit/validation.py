@@ -23,7 +23,7 @@ from datetime import date
 import ibis
 import pandas as pd
 
-from .engine import computed_once
+from .engine import computed_once, per_customers
 from .kpis import Z95, measure_all
 from .model import Text, ValidationRecord
 from .paths import neighbours
@@ -144,13 +144,17 @@ def conformance(staged: ibis.Table) -> tuple[dict, pd.DataFrame]:
     >>> breaks[["from_stage", "to_stage", "kind", "customers"]].to_dict("records")
     [{'from_stage': 's0', 'to_stage': 's2', 'kind': 'skip', 'customers': 1}, {'from_stage': 's1', 'to_stage': 's0', 'kind': 'loop', 'customers': 1}]
     """
-    moves = staged.mutate(**neighbours(staged, [staged.timestamp, staged.stage_order],
-                                       {"before": staged.stage_order, "before_stage": staged.stage}, offset=-1))
-    first = moves.before.isnull()  # a customer's first staged event: counts the customers
-    moves = moves.filter(first | (moves.stage_order != moves.before))
-    moves = moves.select("customer_id", "stage", "before_stage", first=first,
-                         step=ibis.ifelse(first, 0, moves.stage_order - moves.before))
-    with computed_once(moves) as moves:  # the events are sorted once; every count below reads the moves
+    def changes(staged: ibis.Table) -> ibis.Table:
+        moves = staged.mutate(**neighbours(staged, [staged.timestamp, staged.stage_order],
+                                           {"before": staged.stage_order, "before_stage": staged.stage},
+                                           offset=-1, single_sort=False))
+        first = moves.before.isnull()  # a customer's first staged event: counts the customers
+        moves = moves.filter(first | (moves.stage_order != moves.before))
+        return moves.select("customer_id", "stage", "before_stage", first=first,
+                            step=ibis.ifelse(first, 0, moves.stage_order - moves.before))
+
+    # the events are sorted once (by slices of customers on a big log); every count below reads the moves
+    with computed_once(per_customers(staged, changes)) as moves:
         per_customer = moves.group_by("customer_id").aggregate(skips=(moves.step > 1).sum(),
                                                                loops=(moves.step < 0).sum())
         counts = per_customer.aggregate(customers=per_customer.count(), skips=(per_customer.skips > 0).sum(),
