@@ -75,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     workshop.add_argument("--bind", default="0.0.0.0",
                           help="address to listen on (0.0.0.0: the local network; 127.0.0.1: this machine only)")
     workshop.add_argument("--lab", action="store_true", help="open JupyterLab (with the code) instead of Voila")
+    workshop.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                          help="a step parameter for the screens, as in the batch runs (e.g. -p n_personas=4)")
     workshop.set_defaults(run=_workshop)
     return parser
 
@@ -160,7 +162,7 @@ if __name__ == "__main__":
 
 
 def _workshop(args: argparse.Namespace) -> int:
-    from .workshop import serve
+    from .workshop import parameters, serve
 
     return serve(args.workspace, args.quarter, args.lang, step=args.step, port=args.port, lab=args.lab,
-                 bind=args.bind)
+                 bind=args.bind, extra=parameters(args.param))

@@ -93,17 +93,27 @@ def priorities_editor(path: str | Path, lang: str = "en") -> Editor:
 
     def pain_row(pain, journey: Journey) -> widgets.Widget:
         stage = next((s.name.get(lang) for s in journey.stages if s.id == pain.stage), pain.stage)
+        title = widgets.Text(pain.title.get(lang), layout=widgets.Layout(width="60%")).add_class("jk-pain-title")
         severity = widgets.FloatSlider(value=pain.severity or 0.0, min=0, max=5, step=0.5,
                                        description=label("severity", lang), style={"description_width": "auto"})
         status = widgets.HTML().add_class("jk-status")
         keep = _button(label("save", lang), "jk-pain-save")
-        keep.on_click(lambda _: save(path, "pain_points", lambda: edits.set_pain_point(
-            pain.id, lang, severity=severity.value), status, lang, seen=journey))
+        drawn = {"seen": journey, "title": title.value}
+
+        def on_keep(_) -> None:
+            typed = title.value if title.value != drawn["title"] else None
+            saved = save(path, "pain_points", lambda: edits.set_pain_point(
+                pain.id, lang, title=typed, severity=severity.value), status, lang, seen=drawn["seen"])
+            if saved is not None:
+                drawn.update(seen=saved, title=title.value)
+
+        keep.on_click(on_keep)
         votes = _vote_buttons(board, "pain_points", pain.id, participant, lines["pain_points"], status, lang, draw)
-        controls["pains"][pain.id] = {"severity": severity, "save": keep, "plus": votes[0], "minus": votes[1]}
-        title = (f"<b>{html.escape(pain.title.get(lang))}</b> · {html.escape(stage)} · "
-                 f"{html.escape(label('votes_count', lang, n=pain.votes))}")
-        return widgets.VBox([widgets.HTML(title), widgets.HBox([severity, keep, *votes]), status])
+        controls["pains"][pain.id] = {"title": title, "severity": severity, "save": keep, "plus": votes[0],
+                                      "minus": votes[1]}
+        facts = f"{html.escape(stage)} · {html.escape(label('votes_count', lang, n=pain.votes))}"
+        return widgets.VBox([widgets.HBox([title, widgets.HTML(facts)]), widgets.HBox([severity, keep, *votes]),
+                             status])
 
     def opportunity_row(item, journey: Journey) -> widgets.Widget:
         scores = {name: widgets.IntSlider(value=int(round(getattr(item, name) or 3)), min=1, max=5,
@@ -114,24 +124,26 @@ def priorities_editor(path: str | Path, lang: str = "en") -> Editor:
                                  description=label("status", lang))
         status = widgets.HTML().add_class("jk-status")
         place = _button(label("place", lang), "jk-opportunity-save", "primary")
-        drawn = {"seen": journey}
+        title = widgets.Text(item.title.get(lang), layout=widgets.Layout(width="60%")).add_class(
+            "jk-opportunity-title")
+        drawn = {"seen": journey, "title": title.value}
 
         def on_place(_) -> None:
+            typed = title.value if title.value != drawn["title"] else None
             saved = save(path, "opportunities", lambda: edits.set_opportunity(
-                item.id, lang, owner=owner.value, status=state.value,
+                item.id, lang, title=typed, owner=owner.value, status=state.value,
                 **{name: slider.value for name, slider in scores.items()}), status, lang, seen=drawn["seen"])
             if saved is not None:
-                drawn["seen"] = saved  # this row now shows what was saved
+                drawn.update(seen=saved, title=title.value)  # this row now shows what was saved
                 plot(saved)
 
         place.on_click(on_place)
         votes = _vote_buttons(board, "opportunities", item.id, participant, lines["opportunities"], status, lang,
                               draw)
-        controls["opportunities"][item.id] = {**scores, "owner": owner, "status": state, "save": place,
-                                              "plus": votes[0], "minus": votes[1]}
-        title = (f"<b>{html.escape(item.title.get(lang))}</b> · "
-                 f"{html.escape(label('votes_count', lang, n=item.votes))}")
-        return widgets.VBox([widgets.HTML(title), widgets.HBox(list(scores.values())),
+        controls["opportunities"][item.id] = {**scores, "title": title, "owner": owner, "status": state,
+                                              "save": place, "plus": votes[0], "minus": votes[1]}
+        facts = html.escape(label("votes_count", lang, n=item.votes))
+        return widgets.VBox([widgets.HBox([title, widgets.HTML(facts)]), widgets.HBox(list(scores.values())),
                              widgets.HBox([owner, state, place, *votes]), status],
                             layout=widgets.Layout(border="1px solid #ddd", padding="4px", margin="3px 0"))
 

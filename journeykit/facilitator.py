@@ -55,8 +55,9 @@ def timer_text(state: BoardState, lang: str, now: datetime | None = None) -> str
 
 def locks_text(state: BoardState, sections: tuple[str, ...], lang: str) -> str:
     """One line per section of the step: locked or open."""
-    return " · ".join(f"{label('section_' + s, lang)}: "
-                      f"{label('locked_note' if s in state.locks else 'open_note', lang)}" for s in sections)
+    return " · ".join(label("section_state", lang, section=label("section_" + s, lang),
+                            state=label("locked_note" if s in state.locks else "open_note", lang))
+                      for s in sections)
 
 
 def query_code(query: str | None = None) -> str | None:

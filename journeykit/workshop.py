@@ -94,8 +94,36 @@ class Served:
     facilitator_code: str
 
 
-def prepare(workspace: str | Path, quarter: str, lang: str = "en", notebooks: Path | None = None) -> Served:
-    """Write the parameterised workshop notebooks into ``WORKSPACE/workshop/notebooks`` (replaced each time)."""
+def parameters(pairs: list[str]) -> dict:
+    """Notebook parameters given as ``NAME=VALUE`` on the command line (values read as YAML: 4, 0.1, true).
+
+    >>> parameters(["n_personas=4", "expectation=previous"])
+    {'n_personas': 4, 'expectation': 'previous'}
+    """
+    import yaml
+
+    found = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip().isidentifier():
+            raise ParameterError.invalid("-p", "workshop", "NAME=VALUE, for example n_personas=4", pair)
+        if name.strip() in RESERVED:
+            raise ParameterError.invalid("-p", "workshop", f"a parameter other than {', '.join(RESERVED)} "
+                                         "(set by the command itself)", pair)
+        found[name.strip()] = yaml.safe_load(value) if value.strip() else ""
+    return found
+
+
+RESERVED = ("workspace", "quarter", "lang", "interactive", "summary_dir")
+
+
+def prepare(workspace: str | Path, quarter: str, lang: str = "en", notebooks: Path | None = None,
+            extra: dict | None = None) -> Served:
+    """Write the parameterised workshop notebooks into ``WORKSPACE/workshop/notebooks`` (replaced each time).
+
+    ``extra`` adds step parameters (``n_personas``, ``expectation``...); each notebook receives those it
+    declares, so that the screens show the choices the team made in the batch runs.
+    """
     from papermill.iorw import load_notebook_node, write_ipynb
     from papermill.parameterize import parameterize_notebook
 
@@ -104,6 +132,11 @@ def prepare(workspace: str | Path, quarter: str, lang: str = "en", notebooks: Pa
         raise ParameterError.invalid("lang", "workshop", "'en' or 'fr'", lang)
     ws = Workspace.open(workspace)
     source = Path(notebooks or runner.NOTEBOOKS)
+    known = set().union(*(_declared(load_notebook_node(str(source / f"{step}.ipynb"))) for step in runner.STEPS))
+    unknown = sorted(set(extra or {}) - known)
+    if unknown:
+        raise ParameterError.invalid("-p", "workshop", f"parameters of the step notebooks ({', '.join(sorted(known - set(RESERVED)))})",
+                                     ", ".join(unknown))
     folder = ws.path / FOLDER / "notebooks"
     fresh = folder.with_name("notebooks.new")
     shutil.rmtree(fresh, ignore_errors=True)
@@ -111,13 +144,22 @@ def prepare(workspace: str | Path, quarter: str, lang: str = "en", notebooks: Pa
     pages = {}
     for step in runner.STEPS:
         node = load_notebook_node(str(source / f"{step}.ipynb"))
+        declared = _declared(node)
+        own = {name: value for name, value in (extra or {}).items() if name in declared}
         node = parameterize_notebook(node, {"workspace": str(ws.path), "quarter": str(period), "lang": lang,
-                                            "interactive": True, "summary_dir": ""})
+                                            "interactive": True, "summary_dir": "", **own})
         write_ipynb(node, str(fresh / f"{step}.ipynb"))
         pages[step] = f"{step}.ipynb"
     shutil.rmtree(folder, ignore_errors=True)
     fresh.rename(folder)
     return Served(folder, pages, secrets.token_urlsafe(16), Board(ws.path).new_facilitator_code())
+
+
+def _declared(node) -> set[str]:
+    """The parameter names a notebook declares in its ``parameters`` cell."""
+    cell = next((c for c in node.cells if "parameters" in c.metadata.get("tags", [])), None)
+    return set() if cell is None else {line.split(":")[0].split("=")[0].strip()
+                                       for line in cell.source.splitlines() if line and not line.startswith("#")}
 
 
 def local_address() -> str:
@@ -168,10 +210,11 @@ def step_name(step: str | int | None) -> str | None:
 
 
 def serve(workspace: str | Path, quarter: str, lang: str = "en", step: str | int | None = None,
-          port: int = 8866, lab: bool = False, bind: str = "0.0.0.0", out=sys.stdout) -> int:
+          port: int = 8866, lab: bool = False, bind: str = "0.0.0.0", extra: dict | None = None,
+          out=sys.stdout) -> int:
     """Prepare the notebooks, print the addresses and run the server until it is stopped (Ctrl+C)."""
     name = step_name(step)
-    served = prepare(workspace, quarter, lang)
+    served = prepare(workspace, quarter, lang, extra=extra)
     host = local_address() if bind == "0.0.0.0" else bind
     participants, facilitator = addresses(served, host, port, name, lab)
     print(f"Workshop of {Path(workspace).resolve()} ({quarter}, {lang})", file=out)

@@ -239,3 +239,17 @@ def test_persona_cards_send_only_what_was_typed(ws):
     persona = journey_of(ws).personas[0]
     assert (persona.quote.en, persona.description.en) == ("Every euro counts", "Compares prices")
     assert persona.edited == ["description", "quote"]
+
+
+def test_titles_are_edited_on_the_rows(ws):
+    editor = editor_priorities.priorities_editor(ws, "fr")
+    row = editor.controls["pains"]["slow_checkout"]
+    row["title"].value, row["severity"].value = "Paiement trop lent", 4
+    row["save"].click()
+    pain = journey_of(ws).pain_points[0]
+    assert (pain.title.fr, pain.title.en, pain.severity) == ("Paiement trop lent", "Paiement trop lent", 4)
+    opportunity = editor.controls["opportunities"]["one_click"]
+    opportunity["title"].value = "Paiement en un clic"
+    opportunity["save"].click()
+    assert journey_of(ws).opportunities[0].title.fr == "Paiement en un clic"
+    assert facilitator.locks_text(Board(ws).state(), ("kpis",), "fr") == "Indicateurs : Ouvert aux modifications."

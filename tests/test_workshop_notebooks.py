@@ -76,3 +76,20 @@ def test_workshop_command_refuses_bad_arguments_before_serving(sample, capsys):
     assert main(["workshop", str(sample), "--quarter", "2026Q3", "--step", "11"]) == 2
     assert "step" in capsys.readouterr().err
     assert not json.loads((sample / "workshop" / "board.json").read_text()).get("timer")
+
+
+def test_step_parameters_reach_the_notebooks_that_declare_them(sample, capsys):
+    from journeykit.cli import main
+
+    served = workshop.prepare(sample, "2026Q3", extra=workshop.parameters(["n_personas=4", "expectation=previous"]))
+    personas = nbformat.read(served.folder / "03_build_personas.ipynb", as_version=4)
+    pains = nbformat.read(served.folder / "07_find_pain_points.ipynb", as_version=4)
+    injected = [next(c.source for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+                for nb in (personas, pains)]
+    assert "n_personas = 4" in injected[0] and "expectation" not in injected[0]
+    assert 'expectation = "previous"' in injected[1] and "n_personas" not in injected[1]
+    assert main(["workshop", str(sample), "--quarter", "2026Q3", "-p", "clusters=4"]) == 2
+    assert "n_personas" in capsys.readouterr().err  # the error lists the parameters that exist
+    assert main(["workshop", str(sample), "--quarter", "2026Q3", "-p", "lang=fr"]) == 2
+    with pytest.raises(ValueError, match="NAME=VALUE"):
+        workshop.parameters(["n_personas"])
