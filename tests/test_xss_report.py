@@ -2,7 +2,7 @@
 
 A copy of the sample gets ``<script>alert(1)</script>``, ``<img src=x onerror=alert(1)>`` and a Markdown link
 ``[click](javascript:alert(1))`` in its verbatims, interview answers, persona and pain point names, touchpoint,
-stage and KPI fields and the objective; a quarter of the verbatims also end with an IBAN or a postal address.
+stage and KPI fields, the objective, a CRM column name and a raw event name; a quarter of the verbatims also end with an IBAN or a postal address.
 The quarterly report (2026Q3, ten steps and the index) and the four canvases filled from that workspace are
 opened in headless Chromium: no dialog opens, no script, injected image, event handler or ``javascript:`` link
 exists, the hostile text reads literally, and the IBAN and address were redacted. Skipped where no Chromium is
@@ -48,6 +48,15 @@ def hostile_copy(target: Path) -> Path:
     journey["opportunities"][0]["title"] = both(f"Pick a slot {IMAGE}")
     journey["kpis"][0]["owner"] = SCRIPT
     journey["personas"] = [{"id": "typed_in_workshop", "name": both(f"Persona {SCRIPT} {IMAGE}"), "origin": "workshop"}]
+    # data is user text too: a CRM column name (a persona attribute) and a raw event name nobody mapped
+    crm = target / "data" / "crm_clients.csv"
+    crm.write_bytes(crm.read_bytes().replace(b"Canal d'acquisition", f"Canal {IMAGE}".encode("cp1252"), 1))
+    attributes = journey["sources"]["customers"]["attributes"]
+    attributes[attributes.index("Canal d'acquisition")] = f"Canal {IMAGE}"
+    events_file = target / "data" / "events_2026Q3.parquet"
+    events = pd.read_parquet(events_file)
+    events["event_name"] = events["event_name"].replace("whatsapp_message", f"whatsapp {SCRIPT}")
+    events.to_parquet(events_file, index=False)
     (target / "journey.yaml").write_text(yaml.safe_dump(journey, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
     survey_file = target / "data" / "survey_responses.csv"
@@ -99,6 +108,7 @@ def test_hostile_text_shows_as_text_and_runs_nothing(hostile_report):
     assert len(pages) == 11
     pages += sorted((hostile_report / "canvases").glob("*.html"))
     shown: dict[str, set[str]] = {}
+    texts: dict[str, str] = {}
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         for page_path in pages:
@@ -108,6 +118,7 @@ def test_hostile_text_shows_as_text_and_runs_nothing(hostile_report):
             assert IBAN not in result["text"] and "rue de la Paix" not in result["text"], page_path.name
             if page_path.parent.name == "report":
                 assert SCRIPT in result["title"], page_path.name  # the workspace name, as text
+            texts[page_path.stem] = result["text"]
             shown[page_path.stem] = {name for name, hostile in (("script", SCRIPT), ("image", IMAGE), ("link", LINK))
                                      if hostile in result["text"]}
         browser.close()
@@ -116,3 +127,5 @@ def test_hostile_text_shows_as_text_and_runs_nothing(hostile_report):
     assert shown["index"] == shown["01_define_objective"] == {"script", "image", "link"}
     for step in ("05_inventory_touchpoints", "06_capture_experience", "07_find_pain_points", "journey_canvas"):
         assert {"script", "image"} <= shown[step], step
+    assert f"whatsapp {SCRIPT}" in texts["05_inventory_touchpoints"]  # the unmapped raw event name
+    assert f"Canal {IMAGE}" in texts["03_build_personas"]  # the CRM column, a persona attribute
