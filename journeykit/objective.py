@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .kpis import Measure, measure
 from .model import Text
@@ -27,11 +27,14 @@ class ObjectiveReview:
     current: Measure | None
     horizon: str | None
     warnings: list[Text]
+    owner: str = ""
+    focus: list[str] = field(default_factory=list)  # names of the personas the map is drawn for
 
     def summary(self) -> dict:
         current = self.current.as_dict() if self.current else None
         return {"problem": self.problem, "scope": self.scope, "map_type": self.map_type, "target_kpi": self.kpi,
-                "current": current, "horizon": self.horizon, "warnings": self.warnings}
+                "current": current, "horizon": self.horizon, "owner": self.owner, "focus_personas": self.focus,
+                "warnings": self.warnings}
 
     def facts(self, study) -> dict:
         current = self.current
@@ -42,15 +45,29 @@ class ObjectiveReview:
             "scope": self.scope or "-",
             "map_type": MAP_TYPES[self.map_type][study.lang],
             "kpi": self.kpi_name or "-",
-            "value": "-" if current is None or current.value is None else f"{current.value:.1f}",
-            "low": "-" if current is None or current.low is None else f"{current.low:.1f}",
-            "high": "-" if current is None or current.high is None else f"{current.high:.1f}",
+            "value": _number(None if current is None else current.value, ".1f", study.lang),
+            "low": _number(None if current is None else current.low, ".1f", study.lang),
+            "high": _number(None if current is None else current.high, ".1f", study.lang),
             "n": 0 if current is None else current.n,
-            "target": "-" if current is None or current.target is None else f"{current.target:g}",
+            "target": _number(None if current is None else current.target, "g", study.lang),
             "unit": unit,
             "horizon": self.horizon or "-",
+            "owner": self.owner or "-",
+            "focus": ", ".join(self.focus) or ("every persona" if study.lang == "en" else "tous les personas"),
             "warnings": "; ".join(warning.get(study.lang) for warning in self.warnings),
         }
+
+
+def _number(value: float | None, spec: str, lang: str) -> str:
+    """A measure as the page prints it: ``-`` when missing, a decimal comma in French.
+
+    >>> _number(1.84, ".1f", "fr"), _number(None, "g", "en"), _number(30.0, "g", "en")
+    ('1,8', '-', '30')
+    """
+    if value is None:
+        return "-"
+    text = format(value, spec)
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def review(study) -> ObjectiveReview:
@@ -78,9 +95,14 @@ def review(study) -> ObjectiveReview:
         if kpi.target is None:
             warnings.append(Text(en=f"the target KPI '{kpi.name.en}' has no target value",
                                  fr=f"l'indicateur cible « {kpi.name.fr} » n'a pas de valeur cible"))
+    if not objective.owner:
+        warnings.append(Text(en="nobody owns the map yet: name the person who updates it every quarter",
+                             fr="la carte n'a pas encore de responsable : nommez la personne qui la met à jour "
+                                "chaque trimestre"))
     if objective.horizon and Quarter.parse(objective.horizon) < study.quarter:
         warnings.append(Text(en=f"the horizon {objective.horizon} is already past: set a new one",
                              fr=f"l'échéance {objective.horizon} est déjà passée : fixez-en une nouvelle"))
     return ObjectiveReview(objective.problem.get(lang), objective.scope.get(lang), objective.map_type,
                            None if kpi is None else kpi.id, None if kpi is None else kpi.name.get(lang),
-                           current, objective.horizon, warnings)
+                           current, objective.horizon, warnings, objective.owner,
+                           [p.name.get(lang) for p in journey.personas if p.id in objective.focus_personas])
