@@ -212,3 +212,21 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+
+
+def date_format_error(con, date_format: str) -> str | None:
+    """Why the engine refuses ``date_format`` (``None`` when it accepts it).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> date_format_error(duckdb.connect(), "%d/%m/%Y") is None, date_format_error(duckdb.connect(), "%Q")
+    (True, 'Unrecognized format for strftime/strptime: %Q')
+    """
+    import duckdb
+
+    try:
+        con.execute(f"SELECT try_strptime('2026-01-01', '{_escape(date_format)}')").fetchone()
+    except duckdb.Error as error:
+        return str(error).splitlines()[0].split(": ", 1)[-1].split(": ", 1)[-1]
+    return None

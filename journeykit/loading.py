@@ -267,6 +267,10 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT * FROM read_parquet(?)", [str(target)])
             return _Staged(TableInfo(**meta["info"]), [], [Finding(**item) for item in meta["findings"]])
     problems += _mapping_problems(ws, name, source)
+    if source.options.date_format and (error := coerce.date_format_error(con, source.options.date_format)):
+        problems.append(Problem(f"{ws.file}, sources.{name}.options.date_format", f"{source.options.date_format!r} "
+                                f"is not a date format: {error}", "Use strptime codes, e.g. '%d/%m/%Y %H:%M'."))
+        return _Staged(TableInfo(name, [str(f.relative_to(ws.path)) for f in files], 0, {}), problems, [])
     parts, columns_used, notes, personal = [], {}, [], []
     for index, file in enumerate(files):
         raw = readers.read(con, f"raw_{name}_{index}", file, source.options, ws.cache / "scratch")

@@ -254,10 +254,10 @@ def _mixed_encoding(path: Path, encoding: str, examples: int = 5) -> list[Proble
 
 def _load_csv(con, name, path, options, scratch, sample, encoding) -> RawTable:
     try:
-        codecs.lookup(encoding)
+        "a".encode(encoding)  # a text encoding, not a codec such as rot13, zip or hex
     except LookupError:
-        return _empty(con, name, path, [Problem(str(path), f"options.encoding {encoding!r} is not an encoding "
-                                                "Python knows; try utf-8, cp1252 or latin-1")])
+        return _empty(con, name, path, [Problem(str(path), f"options.encoding {encoding!r} is not a text "
+                                                "encoding Python knows; try utf-8, cp1252 or latin-1")])
     text_sample = sample.decode(encoding, errors="replace")
     lines = text_sample.splitlines()[options.skip_rows:]
     delimiter = options.delimiter or detect_delimiter("\n".join(lines) + ("\n" if len(sample) < SNIFF_BYTES else ""))

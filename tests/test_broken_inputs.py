@@ -56,6 +56,13 @@ CASES = {
     "deeply nested JSON": (events("data/events.jsonl"), {"data/events.jsonl": "deep_nesting.jsonl"}, 2,
                            ["events.jsonl: cannot be read as json: Invalid Input Error: JSON exceeds maximum "
                             "recursion depth"], "events"),
+    "a codec that is not a text encoding": (events("data/events.csv", "{encoding: rot13}"),
+                                            {"data/events.csv": "implausible_dates.csv"}, 2,
+                                            ["options.encoding 'rot13' is not a text encoding Python knows"], "events"),
+    "a date format the engine refuses": (events("data/events.csv", "{date_format: '%Q'}"),
+                                         {"data/events.csv": "implausible_dates.csv"}, 2,
+                                         ["sources.events.options.date_format: '%Q' is not a date format: "
+                                          "Unrecognized format for strftime/strptime: %Q"], "events"),
     "path ../../etc/passwd": (events("../../etc/passwd"), {}, 2, ["'../../etc/passwd' points outside the workspace"],
                               "events"),
     "absolute path /etc/passwd": (events("/etc/passwd"), {}, 2, ["'/etc/passwd' points outside the workspace"],
