@@ -93,8 +93,11 @@ def number(value: str, lang: str) -> float | None:
 
 
 def _text(value: str, description: str, css: str, area: bool = False) -> widgets.Widget:
-    kind = widgets.Textarea if area else widgets.Text
-    box = kind(value=value, description=description, layout=WIDE, style={"description_width": "34%"})
+    if area:
+        box = widgets.Textarea(value=value, description=description, rows=4, layout=WIDE,
+                               style={"description_width": "34%"})
+    else:
+        box = widgets.Text(value=value, description=description, layout=WIDE, style={"description_width": "34%"})
     return box.add_class(css)
 
 
@@ -250,7 +253,8 @@ def stage_editor(path: str | Path, lang: str = "en") -> Editor:
             draw(saved)
 
     def row(position: int, stage) -> widgets.Widget:
-        box = _text(stage.name.get(lang), f"{position + 1}.", "jk-stage-name")
+        box = widgets.Text(stage.name.get(lang), description=f"{position + 1}.", style={"description_width": "2em"},
+                           layout=widgets.Layout(width="60%")).add_class("jk-stage-name")
         names[stage.id] = box
         up, down = _button("↑", "jk-stage-up"), _button("↓", "jk-stage-down")
         drop = _button(label("remove", lang), "jk-stage-remove", "warning")
@@ -258,8 +262,8 @@ def stage_editor(path: str | Path, lang: str = "en") -> Editor:
         up.on_click(lambda _: act(edits.move_stage(stage.id, -1)))
         down.on_click(lambda _: act(edits.move_stage(stage.id, 1)))
         drop.on_click(lambda _: act(edits.remove_stage(stage.id)))
-        for button in (up, down, drop):
-            button.layout.width = "auto"
+        up.layout.width = down.layout.width = "3em"
+        drop.layout.width = "9em"
         return widgets.HBox([box, up, down, drop])
 
     def draw(journey: Journey | None = None) -> None:
@@ -307,8 +311,10 @@ def kpi_editor(path: str | Path, lang: str = "en") -> Editor:
                 "stage": widgets.Dropdown(options=stages, value=kpi.stage or "", layout=small),
             }
             lines.append(widgets.HBox(list(fields[kpi.id].values())))
-        header = widgets.HTML("<b>" + " · ".join(html.escape(label(key, lang)) for key in
-                                                  ("kpi", "target", "owner", "stage")) + "</b>")
+        header = widgets.HBox([widgets.HTML(f"<b>{html.escape(label(key, lang))}</b>",
+                                            layout=widgets.Layout(width=width))
+                               for key, width in (("kpi", "24%"), ("target", "12%"), ("owner", "24%"),
+                                                  ("stage", "24%"))])
         rows.children = [header, *lines]
 
     def build() -> edits.Change:
