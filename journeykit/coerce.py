@@ -230,3 +230,23 @@ def date_format_error(con, date_format: str) -> str | None:
     except duckdb.Error as error:
         return str(error).splitlines()[0].split(": ", 1)[-1].split(": ", 1)[-1]
     return None
+
+
+def pattern_error(con, pattern: str) -> str | None:
+    """Why the engine's regular expressions (RE2) refuse ``pattern`` (``None`` when they accept it).
+
+    Python accepts look-behinds and back-references that RE2 does not.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> pattern_error(duckdb.connect(), "note ([0-9]+)") is None, pattern_error(duckdb.connect(), "(?<=note )([0-9]+)")
+    (True, 'invalid perl operator: (?<')
+    """
+    import duckdb
+
+    try:
+        con.execute(f"SELECT regexp_extract('', '{_escape(pattern)}', 1)").fetchone()
+    except duckdb.Error as error:
+        return str(error).splitlines()[0].split("Error: ", 1)[-1]
+    return None

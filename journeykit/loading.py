@@ -267,10 +267,9 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT * FROM read_parquet(?)", [str(target)])
             return _Staged(TableInfo(**meta["info"]), [], [Finding(**item) for item in meta["findings"]])
     problems += _mapping_problems(ws, name, source)
-    if source.options.date_format and (error := coerce.date_format_error(con, source.options.date_format)):
-        problems.append(Problem(f"{ws.file}, sources.{name}.options.date_format", f"{source.options.date_format!r} "
-                                f"is not a date format: {error}", "Use strptime codes, e.g. '%d/%m/%Y %H:%M'."))
-        return _Staged(TableInfo(name, [str(f.relative_to(ws.path)) for f in files], 0, {}), problems, [])
+    if option_problems := _option_problems(con, ws, name, source):  # the engine would fail on them
+        return _Staged(TableInfo(name, [str(f.relative_to(ws.path)) for f in files], 0, {}),
+                       problems + option_problems, [])
     parts, columns_used, notes, personal = [], {}, [], []
     for index, file in enumerate(files):
         raw = readers.read(con, f"raw_{name}_{index}", file, source.options, ws.cache / "scratch")
@@ -323,6 +322,20 @@ def _personal(con, name: str, source: Source, raw: readers.RawTable, used: dict[
     usage = {column: spec for spec, column in used.items()}
     usage.update({attribute: f"attribute {attribute!r}" for attribute in source.attributes})
     return scan(con, raw.name, raw.columns, name, str(raw.file.relative_to(ws.path)), usage)
+
+
+def _option_problems(con, ws: Workspace, name: str, source: Source) -> list[Problem]:
+    """A date format or an extraction pattern that the engine refuses (Python may accept it)."""
+    problems = []
+    where = f"{ws.file}, sources.{name}"
+    if source.options.date_format and (error := coerce.date_format_error(con, source.options.date_format)):
+        problems.append(Problem(f"{where}.options.date_format", f"{source.options.date_format!r} is not a date "
+                                f"format: {error}", "Use strptime codes, e.g. '%d/%m/%Y %H:%M'."))
+    for column, pattern in source.patterns.items():
+        if error := coerce.pattern_error(con, pattern):
+            problems.append(Problem(f"{where}.patterns.{column}", f"{pattern!r} is not a pattern the engine can run: "
+                                    f"{error}", "Use RE2 syntax: no look-behind (?<=...), no back-reference \\1."))
+    return problems
 
 
 def _labels(journey: Journey, collection: str) -> dict[str, str]:

@@ -63,6 +63,11 @@ CASES = {
                                          {"data/events.csv": "implausible_dates.csv"}, 2,
                                          ["sources.events.options.date_format: '%Q' is not a date format: "
                                           "Unrecognized format for strftime/strptime: %Q"], "events"),
+    "a pattern only Python understands": (sources("survey:\n  path: data/survey.csv\n"
+                                                  "  patterns: {nps: '(?<=score )([0-9]+)'}\n"),
+                                          {"data/survey.csv": "nps_out_of_range.csv"}, 2,
+                                          ["sources.survey.patterns.nps: '(?<=score )([0-9]+)' is not a pattern the "
+                                           "engine can run: invalid perl operator: (?<"], "survey"),
     "path ../../etc/passwd": (events("../../etc/passwd"), {}, 2, ["'../../etc/passwd' points outside the workspace"],
                               "events"),
     "absolute path /etc/passwd": (events("/etc/passwd"), {}, 2, ["'/etc/passwd' points outside the workspace"],
