@@ -218,3 +218,19 @@ def test_a_200_mb_csv_is_read_to_its_last_row_in_bounded_memory(tmp_path):
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert peak_kb < 2_000_000  # about 0.6 GB measured; the engine's limit is 1 GB
     assert_nothing_half_written(folder, before, "events")
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"name: !!python/object/apply:os.system ['touch pwned']\n",
+     "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
+    ((CORPUS / "binary_garbage.csv").read_bytes(), "journey.yaml, line 1: is not UTF-8 text"),
+    ("name: Étape café\n".encode("cp1252"), "journey.yaml, line 1: is not UTF-8 text"),
+    (b"", "journey.yaml: must be a YAML mapping with at least a 'name:' key"),
+], ids=["python tag", "binary garbage", "Windows-1252", "empty"])
+def test_a_journey_yaml_that_is_not_a_map(content, message, tmp_path, capsys):
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    (folder / "journey.yaml").write_bytes(content)
+    code, output = run_check(folder, capsys)
+    assert code == 2 and message in output
+    assert sorted(p.name for p in folder.iterdir()) == ["journey.yaml"]  # nothing run, nothing written
