@@ -41,241 +41,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import ibis
 import numpy as np
 import pandas as pd
 
+from .emotion_quotes import MIN_QUOTE_WORDS, ROLES, SHORT_QUOTE, interview_quotes, pick_quotes
+from .emotion_responses import language_of, responses, responses_frame
+from .emotion_scale import HIGH, LOW, combine, disagrees, estimate, score_emotion, text_emotion
 from .errors import ParameterError
 from .i18n import pick
-from .privacy import redact, suppress_small
+from .privacy import suppress_small
+
+__all__ = ["ExperienceReview", "HIGH", "LOW", "MIN_QUOTE_WORDS", "ROLES", "SHORT_QUOTE", "STATISTICS", "STEP",
+           "combine", "disagrees", "estimate", "interview_quotes", "language_of", "pick_quotes", "responses",
+           "responses_frame", "review", "score_emotion", "text_emotion"]
 
 STEP = "06_capture_experience"
-LOW, HIGH = -2.0, 2.0
-ROLES = ("lowest", "typical", "highest")
-SHORT_QUOTE = 280  # characters: longer comments are quoted only when a touchpoint has no shorter one
-MIN_QUOTE_WORDS = 3
 STATISTICS = ["measured", "low", "high"]
-
-
-def score_emotion(nps, csat, ces) -> np.ndarray:
-    """Emotion (-2..+2) of survey scores: mean of CSAT and CES when present, else NPS (see the module).
-
-    Examples
-    --------
-    >>> # csat 4 -> +1; ces 2 -> (4 - 2) * 2 / 3 = +1.33; mean +1.17 (nps 0 is not used: task scores exist)
-    >>> # nps 10 alone -> (10 - 5) / 2.5 = +2; nothing -> nan
-    >>> score_emotion([0, 10, None], [4, None, None], [2, None, None]).round(2)
-    array([1.17, 2.  ,  nan])
-    """
-    nps, csat, ces = (pd.to_numeric(pd.Series(list(v), dtype="object"), errors="coerce").to_numpy(dtype=float)
-                      for v in (nps, csat, ces))
-    task = np.stack([csat - 3, (4 - ces) * 2 / 3])
-    present = (~np.isnan(task)).sum(axis=0)
-    mean = np.divide(np.nansum(task, axis=0), present, out=np.full(present.shape, np.nan), where=present > 0)
-    return np.where(present > 0, mean, (nps - 5) / 2.5)
-
-
-def text_emotion(sentiments) -> np.ndarray:
-    """Emotion (-2..+2) of comments: twice their sentiment; exactly 0 (no sentiment word found) is no signal.
-
-    Examples
-    --------
-    >>> text_emotion([0.5, 0.0, float("nan"), -0.9])
-    array([ 1. ,  nan,  nan, -1.8])
-    """
-    values = 2 * np.asarray(sentiments, dtype=float)
-    return np.where(values == 0, np.nan, values)
-
-
-def combine(scores, texts) -> np.ndarray:
-    """Per response, the mean of the signals present (scores, comment); nan when there is neither.
-
-    Examples
-    --------
-    >>> combine([1.0, float("nan"), 0.5, float("nan")], [-1.0, 1.5, float("nan"), float("nan")])
-    array([0. , 1.5, 0.5, nan])
-    """
-    both = np.stack([np.asarray(scores, dtype=float), np.asarray(texts, dtype=float)])
-    present = (~np.isnan(both)).sum(axis=0)
-    return np.divide(np.nansum(both, axis=0), present, out=np.full(present.shape, np.nan), where=present > 0)
-
-
-def estimate(frame: pd.DataFrame, by: list[str], value: str = "emotion") -> pd.DataFrame:
-    """Per group of ``by``: ``n`` (values present), ``measured`` (mean), ``low``/``high`` (95 % t interval).
-
-    Examples
-    --------
-    >>> # group a: 1, 2, 3 -> mean 2, sd 1, t(0.975, 2) = 4.303, margin 4.303 / sqrt(3) = 2.48: 2 +/- 2.48,
-    >>> # clipped to the scale: [-0.48, 2]; group b: one value, no interval
-    >>> frame = pd.DataFrame({"tp": ["a", "a", "a", "b"], "emotion": [1.0, 2.0, 3.0, -1.0]})
-    >>> estimate(frame, ["tp"]).round(2)
-      tp  n  measured   low  high
-    0  a  3       2.0 -0.48   2.0
-    1  b  1      -1.0   NaN   NaN
-    """
-    from scipy import stats
-
-    valid = frame.dropna(subset=[value, *by])
-    grouped = valid.groupby(by, sort=True, observed=True)[value]
-    result = grouped.agg(n="count", measured="mean", sd="std").reset_index()
-    n = result["n"].to_numpy(dtype=float)
-    t = stats.t.ppf(0.975, np.maximum(n - 1, 1))
-    margin = np.where(n > 1, t * result["sd"].to_numpy(dtype=float) / np.sqrt(np.maximum(n, 1)), np.nan)
-    result["low"] = np.clip(result["measured"] - margin, LOW, HIGH)
-    result["high"] = np.clip(result["measured"] + margin, LOW, HIGH)
-    result["n"] = result["n"].astype("int64")
-    return result[[*by, "n", "measured", "low", "high"]]
-
-
-def disagrees(measured, low, high, assumed, threshold: float = 1.0) -> np.ndarray:
-    """True where ``|measured - assumed| >= threshold`` and the interval [low, high] excludes ``assumed``.
-
-    Examples
-    --------
-    >>> # gap 1.2 outside [-0.4, 0] -> True; gap 0.8 -> False; gap 1.5 but inside [-2, 2] -> False;
-    >>> # no assumption or no interval -> False
-    >>> disagrees([-0.2, 1.2, 0.0, 1.0, 1.0], [-0.4, 1.0, -2.0, 0.8, np.nan], [0.0, 1.4, 2.0, 1.2, np.nan],
-    ...           [1.0, 2.0, 1.5, np.nan, -1.0]).tolist()
-    [True, False, False, False, False]
-    """
-    m, lo, hi, a = (np.asarray(v, dtype=float) for v in (measured, low, high, assumed))
-    with np.errstate(invalid="ignore"):
-        return (np.abs(m - a) >= threshold) & ((a < lo) | (a > hi))  # any nan compares False
-
-
-def language_of(value: object) -> str | None:
-    """'en', 'fr' or None from a language cell written ``fr``, ``fr-FR``, ``French``, ``anglais``...
-
-    Examples
-    --------
-    >>> language_of("fr-FR"), language_of("English"), language_of("Anglais"), language_of(None)
-    ('fr', 'en', 'en', None)
-    """
-    if not isinstance(value, str):
-        return None
-    text = value.strip().lower()
-    if text.startswith("fr"):
-        return "fr"
-    if text.startswith(("en", "an")):
-        return "en"
-    return None
-
-
-def responses(study, quarter=None, groups=None) -> pd.DataFrame:
-    """One row per survey response of the quarter with its emotions (nothing leaves with a customer id).
-
-    Columns: ``response_id``, ``date``, ``touchpoint``, ``stage``, ``persona`` (the customer's group in
-    ``groups``, an Ibis table ``customer_id``, ``group``), ``comment``, ``lang``, ``score_emotion``,
-    ``text_emotion``, ``emotion``.
-    """
-    from .sentiment import detect_language, score_many
-
-    survey = study.table("survey", study.quarter if quarter is None else quarter)
-    columns = ["response_id", "date", "touchpoint", "stage", "nps", "csat", "ces", "comment", "language"]
-    if groups is not None:
-        persona = groups.select(customer_id_=groups.customer_id, persona=groups.group.cast("string"))
-        survey = survey.left_join(persona, survey.customer_id == persona.customer_id_)
-        survey = survey.select(*columns, "persona")
-    else:
-        survey = survey.select(*columns).mutate(persona=ibis.null("string"))
-    frame = survey.execute()
-    to_stage = {tp.id: tp.stage for tp in study.journey.touchpoints}
-    frame["stage"] = frame["stage"].where(frame["stage"].notna(), frame["touchpoint"].map(to_stage))
-    comment = frame["comment"].where(frame["comment"].fillna("").str.strip() != "")
-    lang = frame["language"].map(language_of)
-    missing = lang.isna() & comment.notna()
-    lang[missing] = comment[missing].map(detect_language)
-    frame["comment"], frame["lang"] = comment, lang.astype("object").where(lang.notna(), None)
-    frame["score_emotion"] = score_emotion(frame["nps"], frame["csat"], frame["ces"])
-    written = frame.loc[comment.notna(), ["comment", "lang"]].astype("object")
-    unique = written.drop_duplicates()  # templated answers ("Parfait.") are scored once
-    scored = dict(zip(zip(unique["comment"], unique["lang"]),
-                      score_many(unique["comment"].tolist(), unique["lang"].tolist())))
-    sentiment = pd.Series(np.nan, index=frame.index)
-    sentiment[written.index] = [scored[key] for key in zip(written["comment"], written["lang"])]
-    frame["text_emotion"] = text_emotion(sentiment)
-    frame["emotion"] = combine(frame["score_emotion"], frame["text_emotion"])
-    return frame.drop(columns=["language"])
-
-
-def pick_quotes(frame: pd.DataFrame, by: str, n_quotes: int, lang: str, centre: dict | None = None,
-                keep: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Up to ``n_quotes`` redacted comments per value of ``by`` (see the module): ``by``, role, quote, lang, emotion.
-
-    ``frame`` has ``by``, ``comment``, ``lang``, ``emotion`` and ``text_emotion``; ``centre`` gives the value a
-    typical quote is closest to (default: the mean emotion of the group's comments); ``keep`` names columns
-    copied to the result (such as the quote's source).
-
-    Examples
-    --------
-    >>> frame = pd.DataFrame({"tp": ["a"] * 4, "lang": ["en"] * 4, "emotion": [-1.5, 0.2, 1.8, 0.0],
-    ...     "text_emotion": [-1.0, 0.1, 1.5, 0.0],
-    ...     "comment": ["Awful, call me on 06 12 34 56 78", "It was fine I guess", "Lovely plants, thanks", "ok"]})
-    >>> for row in pick_quotes(frame, "tp", 3, "en").itertuples():  # "ok" is too short to quote
-    ...     print(row.role, "|", row.quote)
-    lowest | Awful, call me on [phone]
-    typical | It was fine I guess
-    highest | Lovely plants, thanks
-    """
-    columns = [by, "role", "quote", "lang", "emotion", *keep]
-    text = frame["comment"].fillna("").astype(str).str.strip()
-    candidates = frame.assign(comment=text, words=text.str.split().str.len(), length=text.str.len())
-    candidates = candidates[(candidates["words"] >= MIN_QUOTE_WORDS) & candidates["emotion"].notna()]
-    # the engine returns rows in no fixed order: sort fully first, so that the same data picks the same quotes
-    candidates = candidates.sort_values([by, "comment", "emotion", "lang"], kind="stable").drop_duplicates(
-        [by, "comment"])
-    rows = []
-    for key, group in candidates.groupby(by, sort=False):
-        if (group["lang"] == lang).sum() >= min(n_quotes, len(group)):
-            group = group[group["lang"] == lang]
-        if (group["length"] <= SHORT_QUOTE).any():
-            group = group[group["length"] <= SHORT_QUOTE]
-        target = (centre or {}).get(key, group["emotion"].mean())
-        ranked = group.assign(text_key=group["text_emotion"].fillna(0.0),
-                              gap=(group["emotion"] - target).abs().round(9))  # sums differ in the last bits
-        picks: list[tuple[str, pd.Series]] = []
-        if n_quotes >= 2 and len(ranked) >= 2:
-            by_emotion = ranked.sort_values(["emotion", "text_key", "length", "comment"], kind="stable")
-            picks += [("lowest", by_emotion.iloc[0]), ("highest", by_emotion.iloc[-1])]
-        taken = {row["comment"] for _, row in picks}
-        typical = ranked[~ranked["comment"].isin(taken)].sort_values(["gap", "length", "comment"], kind="stable")
-        picks += [("typical", row) for _, row in typical.head(max(n_quotes - len(picks), 0)).iterrows()]
-        for role, row in sorted(picks, key=lambda pick: (pick[1]["emotion"], ROLES.index(pick[0]))):
-            language = row["lang"] if row["lang"] in ("en", "fr") else lang
-            rows.append({by: key, "role": role, "quote": redact(row["comment"], language), "lang": row["lang"],
-                         "emotion": float(row["emotion"]), **{column: row[column] for column in keep}})
-    return pd.DataFrame(rows, columns=columns)
-
-
-def interview_quotes(study, n_quotes: int = 3) -> tuple[pd.DataFrame, list[str]]:
-    """Redacted interview quotes per stage (transcripts dated before the quarter's end), and any warnings."""
-    from .interviews import read_interviews
-    from .sentiment import detect_language, score_many
-
-    columns = ["stage", "role", "quote", "lang", "emotion", "source"]
-    source = study.journey.sources.interviews
-    if source is None:
-        return pd.DataFrame(columns=columns), []
-    transcripts, problems = read_interviews(study.workspace, source)
-    stages = set(study.journey.stage_ids())
-    rows = []
-    for transcript in transcripts:
-        when = pd.to_datetime(str(transcript.meta.get("date", "")), errors="coerce")
-        if pd.notna(when) and when >= pd.Timestamp(study.quarter.end):
-            continue
-        lang = language_of(transcript.language)
-        rows += [{"stage": q.stage, "comment": q.text, "lang": lang or detect_language(q.text),
-                  "source": transcript.file} for q in transcript.quotes if q.stage in stages]
-    warnings = [str(problem) for problem in problems]
-    if not rows:
-        return pd.DataFrame(columns=columns), warnings
-    frame = pd.DataFrame(rows)
-    frame["emotion"] = 2 * score_many(frame["comment"].tolist(), frame["lang"].tolist())
-    frame["text_emotion"] = frame["emotion"]
-    picked = pick_quotes(frame, "stage", n_quotes, study.lang, keep=("source",))
-    order = {stage: index for index, stage in enumerate(study.journey.stage_ids())}
-    picked = picked.sort_values("stage", key=lambda s: s.map(order), kind="stable", ignore_index=True)
-    return picked[columns], warnings
 
 
 @dataclass
@@ -530,13 +311,6 @@ def review(study, threshold: float = 1.0, n_quotes: int = 3) -> ExperienceReview
                              f"{minimum} réponses ne figurent pas sur la courbe : {names}"))
     return ExperienceReview(touchpoints, stages, by_persona, quotes, interviews,
                             _overall(answers, minimum), float(threshold), minimum, warnings)
-
-
-def responses_frame() -> pd.DataFrame:
-    """An empty frame with the columns of :func:`responses`."""
-    return pd.DataFrame(columns=["response_id", "date", "touchpoint", "stage", "nps", "csat", "ces", "comment",
-                                 "persona", "lang", "score_emotion", "text_emotion", "emotion"]).astype(
-        {"score_emotion": float, "text_emotion": float, "emotion": float})
 
 
 def _per_touchpoint(base: pd.DataFrame, answers: pd.DataFrame, before: pd.DataFrame, minimum: int,
