@@ -2,7 +2,8 @@
 
 A copy of the sample gets ``<script>alert(1)</script>``, ``<img src=x onerror=alert(1)>`` and a Markdown link
 ``[click](javascript:alert(1))`` in its verbatims, interview answers, persona and pain point names, touchpoint,
-stage and KPI fields, the objective, a CRM column name and a raw event name; a quarter of the verbatims also end with an IBAN or a postal address.
+stage and KPI fields, the objective, a CRM column name and a raw event name; a quarter of the verbatims also
+end with an IBAN or a postal address.
 The quarterly report (2026Q3, ten steps and the index) and the four canvases filled from that workspace are
 opened in headless Chromium: no dialog opens, no script, injected image, event handler or ``javascript:`` link
 exists, the hostile text reads literally, and the IBAN and address were redacted. Skipped where no Chromium is
@@ -95,7 +96,8 @@ def inspect(browser, page_path: Path) -> dict:
     injected = page.evaluate("""() => ({
         scripts: document.querySelectorAll("script").length,
         images: document.querySelectorAll("img[src='x'], img[onerror]").length,
-        handlers: [...document.querySelectorAll("*")].filter(n => [...n.attributes].some(a => a.name.startsWith("on"))).length,
+        handlers: [...document.querySelectorAll("*")]
+            .filter(n => [...n.attributes].some(a => a.name.startsWith("on"))).length,
         links: document.querySelectorAll("a[href^='javascript:' i]").length,
     })""")
     text, title = page.inner_text("body"), page.title()
