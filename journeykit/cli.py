@@ -127,8 +127,8 @@ def _check(args: argparse.Namespace) -> int:
     for finding in dataset.findings:
         print(f"  - {finding.table}: {finding.message}")
     personal = dataset.personal_data
-    print(f"Personal data ({len(personal)} column(s); outputs show customer ids pseudonymised and free text "
-          "redacted):" if personal else "No column looks like personal data.")
+    print(f"Personal data ({len(personal)} column(s) look like it; what journeykit does with each):" if personal
+          else "No column looks like personal data.")
     for column in personal:
         print(f"  * {column.describe()}")
     print("Valid.")
