@@ -157,12 +157,12 @@ def _quarterly(args: argparse.Namespace) -> int:
                      lang=args.lang, jobs=args.jobs, force=args.force, timeout=args.timeout)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _workshop(args: argparse.Namespace) -> int:
     from .workshop import parameters, serve
 
     return serve(args.workspace, args.quarter, args.lang, step=args.step, port=args.port, lab=args.lab,
                  bind=args.bind, extra=parameters(args.param))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
