@@ -17,7 +17,8 @@ For each workspace (made by ``generate_events.py``):
    counts and means, so that every column is computed but the rows stay in the engine; step 3 likewise
    keeps them in the engine and pulls a sample), ``kit_conformance`` (``validation.conformance``).
    ``kit_all`` runs all five in one process, ``kit_core`` the three core ones (transitions, funnel,
-   touchpoint statistics). ``kit_features_frame`` (not part of ``kit_all``) pulls every customer's row into
+   touchpoint statistics); there transitions and statistics read the study's one sort of the quarter
+   (``Engine.ordered``, as steps 5 and 10 do), while each alone sorts the events itself. ``kit_features_frame`` (not part of ``kit_all``) pulls every customer's row into
    pandas, for reference.
 3. **sql_***: the same three core outputs written by hand in DuckDB SQL on the staged Parquet file, each
    alone and together (``sql_core``); the kit's and the hand-written results are compared (``same``).
@@ -60,15 +61,17 @@ CORE_RATIO = 1.25
 
 # --- what runs inside a subprocess ------------------------------------------------------------------------
 
-def _kit(name: str, s):
+def _kit(name: str, s, shared: bool):
+    """One analysis; ``shared``: transitions and touchpoint statistics read the study's one sort of the
+    quarter (``Engine.ordered``, as the steps do), else each sorts the events itself (one call alone)."""
     from journeykit import features, paths, stages, touchpoints, validation
 
-    if name == "kit_transitions":  # the quarter's events are sorted once per study and shared
-        return paths.transitions_frame(s.engine.ordered(s.quarter))
+    if name == "kit_transitions":
+        return paths.transitions_frame(s.engine.ordered(s.quarter) if shared else s.table("events"))
     if name == "kit_funnel":
         return stages.funnel(s.events(), s.journey)
     if name == "kit_touchpoints":
-        return touchpoints._statistics(s.engine.ordered(s.quarter)).execute()
+        return touchpoints._statistics(s.engine.ordered(s.quarter) if shared else s.table("events")).execute()
     if name == "kit_features":
         table = features.customer_features(s)
         schema = table.schema()
@@ -181,7 +184,7 @@ def child(name: str, workspace: str, quarter: str, results: str | None, max_temp
         began, cpu = time.perf_counter(), _cpu()
         for item in names:
             item_began = time.perf_counter()
-            frames[item] = _kit(item, s)
+            frames[item] = _kit(item, s, shared=len(names) > 1)
             out[f"{item}_seconds"] = time.perf_counter() - item_began
         out["seconds"], out["cpu"] = time.perf_counter() - began, _cpu() - cpu
         out["rows"] = sum(len(frame) for frame in frames.values())
