@@ -289,7 +289,7 @@ def review(study, threshold: float = 1.0, n_quotes: int = 3) -> ExperienceReview
     stages["n"] = stages["n"].fillna(0).astype("int64")
     stages["suppressed"] = stages["suppressed"].fillna(True).astype(bool)
     by_persona = None
-    if groups is None:
+    if groups is None and study.has("survey"):  # without a survey the missing survey was said above
         warnings.append(pick(study.lang, "no persona assignment for this quarter yet: run step 3 to split the "
                              "curve by persona", "pas encore de personas pour ce trimestre : exécutez l'étape 3 "
                              "pour ventiler la courbe par persona"))
