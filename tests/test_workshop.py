@@ -212,6 +212,10 @@ def test_voting_needs_an_open_ballot_and_a_name(ws):
         board.vote("Alice", "one_click")
     with pytest.raises(ValueError, match="votes_each"):
         board.open_ballot("opportunities", votes_each=0)
+    board.open_ballot("opportunities", votes_each=1)
+    with pytest.raises(BoardError, match="no longer on the map"):
+        board.vote("Alice", "removed_meanwhile")
+    assert board.votes_left("Alice") == 1
 
 
 def _vote_many(args):
