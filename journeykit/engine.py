@@ -193,7 +193,8 @@ def computed_once(table: ibis.Table) -> Iterator[ibis.Table]:
         drop_temporary(stored)
 
 
-def per_customers(events: ibis.Table, build: Callable[[ibis.Table], ibis.Table]) -> ibis.Table:
+def per_customers(events: ibis.Table, build: Callable[[ibis.Table], ibis.Table],
+                  slice_events: int | None = None) -> ibis.Table:
     """``build(events)`` computed into a temporary table (see :func:`temporary`), one slice of customers at a
     time when ``events`` is large and lives in DuckDB.
 
@@ -201,11 +202,11 @@ def per_customers(events: ibis.Table, build: Callable[[ibis.Table], ibis.Table])
     slices of customers give the rows of the whole. On DuckDB a window per customer over more than about
     :data:`SLICE_EVENTS` events spills without bound (at 100M events it wrote over 40 GB of spill files);
     slices of that size each sort in memory. Spark partitions by customer itself: one query.
+    ``slice_events`` overrides :data:`SLICE_EVENTS` (a group-by per customer needs less memory per event than
+    a window, and every slice reads the whole log again).
     """
     con = events._find_backend(use_default=True)
-    slices = 1
-    if con.name == "duckdb":
-        slices = -(-int(events.count().execute()) // SLICE_EVENTS)
+    slices = customer_slices(events, slice_events)
     if slices <= 1:
         return temporary(build(events))
     which = (events.customer_id.hash() % slices + slices) % slices  # the hash may be negative
@@ -213,6 +214,14 @@ def per_customers(events: ibis.Table, build: Callable[[ibis.Table], ibis.Table])
     for index in range(1, slices):
         con.insert(stored.op().name, build(events.filter(which == index)))
     return stored
+
+
+def customer_slices(events: ibis.Table, slice_events: int | None = None) -> int:
+    """How many slices of customers :func:`per_customers` cuts ``events`` into: 1 unless it lives in DuckDB
+    and holds more than ``slice_events`` (default :data:`SLICE_EVENTS`) rows (one count query on DuckDB)."""
+    if events._find_backend(use_default=True).name != "duckdb":
+        return 1
+    return max(1, -(-int(events.count().execute()) // (slice_events or SLICE_EVENTS)))
 
 
 def temporary(table: ibis.Table) -> ibis.Table:

@@ -44,10 +44,15 @@ from __future__ import annotations
 import ibis
 
 from . import contract
+from .engine import customer_slices, per_customers
 from .quarters import Quarter
 from .stages import with_stages
 
 SECONDS_PER_DAY = 86_400
+# Above this many events in the quarter, DuckDB aggregates the behaviour one slice of customers at a time.
+# At 100M events: unsliced 15 GB peak (DuckDB at its memory limit), 103 CPU-s; slices of 12M events (as the
+# windows use) 6.4 GB but 191 CPU-s, because every slice reads and hashes the whole log again.
+SLICE_EVENTS = 35_000_000
 SCORES = ("nps", "csat", "ces")
 
 # What each feature means, for documentation and for the labels of the persona profiles.
@@ -80,7 +85,7 @@ def customer_features(study, quarter: Quarter | str | None = None) -> ibis.Table
     period = study.quarter if quarter is None else Quarter.parse(str(quarter), "quarter", "customer_features")
     study.data.path("events")  # a clear error when the workspace has no events source
     events = study.table("events", period)
-    behaviour = _behaviour(events, with_stages(events, study.journey), _channels(events))
+    behaviour = _per_customer(study, events, period)
     active = [behaviour.select("customer_id")]  # one row per customer already: no pass over the events
     voice = []
     if study.has("survey"):
@@ -133,6 +138,25 @@ def _channels(events: ibis.Table) -> list[str]:
     """The channels of the quarter's events (a small query: one row per channel)."""
     values = events.select("channel").distinct().execute()["channel"]
     return sorted(str(c) for c in values if isinstance(c, str))
+
+
+def _per_customer(study, events: ibis.Table, period: Quarter) -> ibis.Table:
+    """:func:`_behaviour` of the quarter's events: an expression, or on a big DuckDB log a temporary table
+    computed one slice of customers at a time (:func:`~journeykit.engine.per_customers`) and kept for the
+    study, because the day and session groups of 100M events (43M and 49M rows) do not fit in memory at once.
+    """
+    channels = _channels(events)
+
+    def build(part: ibis.Table) -> ibis.Table:
+        return _behaviour(part, with_stages(part, study.journey), channels)
+
+    if customer_slices(events, SLICE_EVENTS) <= 1:
+        return build(events)
+    key = f"behaviour {period}"
+    tables = study.engine._tables
+    if key not in tables:
+        tables[key] = per_customers(events, build, SLICE_EVENTS)
+    return tables[key]
 
 
 def _behaviour(events: ibis.Table, staged: ibis.Table, channels: list[str]) -> ibis.Table:

@@ -74,3 +74,14 @@ def test_customers_without_stage_or_events_keep_their_row(frame):
     assert (c3["events"], c3["active_days"], c3["sessions"]) == (1, 1, 1) and pd.isna(c3["furthest_stage"])
     assert (c4["events"], c4["active_days"], c4["sessions"], c4["survey_answers"]) == (0, 0, 0, 1)
     assert c4["nps_mean"] == 9 and frame.loc["c1", "nps_mean"] == 7
+
+
+def test_slices_of_customers_give_the_same_rows(frame, tmp_path, monkeypatch):
+    from conftest import write_workspace
+
+    monkeypatch.setattr(features, "SLICE_EVENTS", 3)  # 9 events: three slices of customers, as on a big log
+    folder = write_workspace(tmp_path / "ws", JOURNEY, {"events.csv": EVENTS, "survey.csv": SURVEY})
+    study = jk.study(folder, "2026Q3")
+    sliced = features.customer_features(study)
+    assert any(name.startswith("behaviour") for name in study.engine._tables)  # computed by slices, kept
+    pd.testing.assert_frame_equal(sliced.execute().set_index("customer_id").sort_index(), frame)
