@@ -114,10 +114,27 @@ class _Kernels:
         self.managers.clear()
 
 
+def _pin_papermill_cwd() -> None:
+    """Stop papermill from changing the process's working directory while threads read and write notebooks.
+
+    Each ``execute_notebook`` sets one process-wide "current folder" on papermill's local file handler and
+    restores the previous one when it ends, and every read or write does ``chdir`` there and back. Two
+    threads interleaving those steps can leave the handler on a stale folder and the process in the wrong
+    directory (seen: a report written relative to the repository instead of the caller's folder). The
+    runner passes absolute paths only, so the handler needs no folder: its ``cwd`` setter becomes a no-op.
+    """
+    from papermill.iorw import papermill_io
+
+    handler = papermill_io.get_handler("local")
+    handler.cwd = lambda new_path: None  # papermill's local_file_io_cwd() then never sets a folder
+    handler._cwd = None
+
+
 def run_steps(parameters: dict, folder: Path, *, jobs: int = 2, timeout: int = 600,
               steps: tuple[str, ...] = STEPS, notebooks: Path = NOTEBOOKS, progress: bool | None = None
               ) -> list[StepRun]:
     """Execute ``steps`` into ``folder`` (one ``<step>.ipynb`` each) and return how each one ran, in step order."""
+    _pin_papermill_cwd()
     progress = sys.stderr.isatty() if progress is None else progress
     runs: dict[str, StepRun] = {}
     pending = list(steps)
