@@ -75,8 +75,8 @@ def touchpoint_editor(path: str | Path, lang: str = "en") -> Editor:
         chosen = pick.value
         form["stage"].options = _options(journey.stages, lang)
         form["channel"].options = _options(journey.all_channels(), lang)
-        pick.options = [(f"{t.name.get(lang)} · {next((s.name.get(lang) for s in journey.stages if s.id == t.stage), t.stage)}",
-                         t.id) for t in journey.touchpoints]
+        stage_names = {stage.id: stage.name.get(lang) for stage in journey.stages}
+        pick.options = [(f"{t.name.get(lang)} · {stage_names.get(t.stage, t.stage)}", t.id) for t in journey.touchpoints]
         ids = [t.id for t in journey.touchpoints]
         if ids:
             pick.value = chosen if chosen in ids else ids[0]

@@ -46,7 +46,7 @@ class EditError(JourneyKitError, ValueError):
 
 
 def retext(text: Text, value: str, lang: str) -> Text:
-    """``text`` with its ``lang`` part set to ``value`` (both parts when they were the same)."""
+    """``text`` with its ``lang`` part set to ``value`` (both parts when they were the same, or the other empty)."""
     value = value.strip()
     other = "en" if lang == "fr" else "fr"
     current = getattr(text, lang)

@@ -108,7 +108,7 @@ def bar(path: str | Path, lang: str, sections: tuple[str, ...], activity: str = 
     timer_line = widgets.HTML().add_class("jk-timer")
     lock_line = widgets.HTML().add_class("jk-locks")
 
-    def refresh(change=None) -> None:
+    def refresh() -> None:
         state = board.state()
         timer_line.value = f"<b>{html.escape(timer_text(state, lang))}</b>"
         lock_line.value = html.escape(locks_text(state, sections, lang)) if sections else ""
@@ -120,8 +120,8 @@ def bar(path: str | Path, lang: str, sections: tuple[str, ...], activity: str = 
 
     def reveal() -> None:
         controls = _controls(board, lang, sections, activity, refresh, editor.status)
-        editor.controls.update(controls)
         controls_box.children = [widgets.VBox(controls.pop("parts"))]
+        editor.controls.update(controls)
         folded.selected_index = 0  # the facilitator sees the controls unfolded
 
     folded = widgets.Accordion([controls_box], titles=(label("facilitator", lang),))

@@ -135,7 +135,8 @@ def prepare(workspace: str | Path, quarter: str, lang: str = "en", notebooks: Pa
     known = set().union(*(_declared(load_notebook_node(str(source / f"{step}.ipynb"))) for step in runner.STEPS))
     unknown = sorted(set(extra or {}) - known)
     if unknown:
-        raise ParameterError.invalid("-p", "workshop", f"parameters of the step notebooks ({', '.join(sorted(known - set(RESERVED)))})",
+        listed = ", ".join(sorted(known - set(RESERVED)))
+        raise ParameterError.invalid("-p", "workshop", f"parameters of the step notebooks ({listed})",
                                      ", ".join(unknown))
     folder = ws.path / FOLDER / "notebooks"
     fresh = folder.with_name("notebooks.new")

@@ -285,7 +285,8 @@ def test_persona_texts_rewritten_in_a_workshop_survive_a_refresh_from_data(ws):
 
     refreshed = _refresh(Study, Review)
     persona = refreshed.personas[0]
-    assert persona.quote.en == "I compare every price" and [g.en for g in persona.goals] == ["Pay less", "Know the total"]
+    assert persona.quote.en == "I compare every price"
+    assert [g.en for g in persona.goals] == ["Pay less", "Know the total"]
     assert persona.description.en == "New description"  # not edited: refreshed from the data
     assert persona.name == Text(en="The saver", fr="L'économe")  # a matched persona keeps its name
     assert persona.edited == ["goals", "quote"]
