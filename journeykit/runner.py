@@ -62,22 +62,57 @@ class _Kernels:
         self.cwd = cwd
         self.managers: dict[int, object] = {}
         self.lock = threading.Lock()
+        self.starting = threading.Lock()
 
     def get(self):
-        from jupyter_client.manager import AsyncKernelManager
-        from nbclient.util import run_sync
-
         key = threading.get_ident()
         manager = self.managers.get(key)
         if manager is not None and not self._reset(manager):
             self._stop(manager)
             manager = None
         if manager is None:
-            manager = AsyncKernelManager(kernel_name="python3")
-            run_sync(manager.start_kernel)(cwd=str(self.cwd))
+            manager = self._start()
             with self.lock:
                 self.managers[key] = manager
         return manager
+
+    def _start(self, attempts: int = 3):
+        """A kernel that answers, started one at a time and retried.
+
+        A kernel picks its TCP ports by binding free ones and releasing them before it binds them for good;
+        two kernels starting at the same moment can pick the same port, and the second dies with "Address
+        already in use" (seen in the test suite). Starts are serialised here, and a kernel that does not
+        answer is replaced, so that a step never fails for that.
+        """
+        from jupyter_client.manager import AsyncKernelManager
+        from nbclient.util import run_sync
+
+        with self.starting:
+            for _ in range(attempts):
+                manager = AsyncKernelManager(kernel_name="python3")
+                try:
+                    run_sync(manager.start_kernel)(cwd=str(self.cwd))
+                    if self._answers(manager):
+                        return manager
+                except Exception:  # noqa: BLE001 - a failed start is retried with a fresh kernel
+                    pass
+                self._stop(manager)
+        raise RuntimeError(f"no Python kernel could be started ({attempts} attempts): check that ipykernel is "
+                           "installed in the environment and that the machine has free memory")
+
+    @staticmethod
+    def _answers(manager, timeout: float = 60) -> bool:
+        from nbclient.util import run_sync
+
+        client = manager.client()
+        client.start_channels()
+        try:
+            run_sync(client.wait_for_ready)(timeout=timeout)
+            return bool(run_sync(manager.is_alive)())
+        except Exception:  # noqa: BLE001 - dead or silent: not usable
+            return False
+        finally:
+            client.stop_channels()
 
     @staticmethod
     def _reset(manager) -> bool:
