@@ -235,18 +235,22 @@ class Board:
             if add and len(mine) >= ballot.votes_each:
                 raise BoardError(f"You have used your {ballot.votes_each} votes; take one back to move it.",
                                  f"Vous avez utilisé vos {ballot.votes_each} votes ; retirez-en un pour le déplacer.")
-            if add and item not in {i.id for i in getattr(Workspace.open(self.path).journey, ballot.kind)}:
-                raise BoardError(f"{item!r} is no longer on the map; reload the page.",
-                                 f"« {item} » n'est plus sur la carte ; rechargez la page.")
             if add:
                 mine.append(item)
             elif item in mine:
                 mine.remove(item)
             by = {**votes.by, who: mine}
             new = replace(votes, by={k: v for k, v in by.items() if v})
+
+            def counted(journey: Journey) -> Journey:
+                if add and item not in {i.id for i in getattr(journey, ballot.kind)}:
+                    raise BoardError(f"{item!r} is no longer on the map; reload the page.",
+                                     f"« {item} » n'est plus sur la carte ; rechargez la page.")
+                return edits.set_votes(ballot.kind, new.tally())(journey)
+
             # the map first (a refused save leaves the votes as they were), under the board's lock so that a
             # slower screen never overwrites a newer tally
-            apply(self.path, ballot.kind, edits.set_votes(ballot.kind, new.tally()), check_lock=False)
+            apply(self.path, ballot.kind, counted, check_lock=False)
             self._write("votes.json", asdict(new))
         return ballot.votes_each - len(mine)
 

@@ -124,6 +124,7 @@ def prepare(workspace: str | Path, quarter: str, lang: str = "en", notebooks: Pa
     ``extra`` adds step parameters (``n_personas``, ``expectation``...); each notebook receives those it
     declares, so that the screens show the choices the team made in the batch runs.
     """
+    from papermill import inspect_notebook
     from papermill.iorw import load_notebook_node, write_ipynb
     from papermill.parameterize import parameterize_notebook
 
@@ -132,7 +133,9 @@ def prepare(workspace: str | Path, quarter: str, lang: str = "en", notebooks: Pa
         raise ParameterError.invalid("lang", "workshop", "'en' or 'fr'", lang)
     ws = Workspace.open(workspace)
     source = Path(notebooks or runner.NOTEBOOKS)
-    known = set().union(*(_declared(load_notebook_node(str(source / f"{step}.ipynb"))) for step in runner.STEPS))
+    nodes = {step: load_notebook_node(str(source / f"{step}.ipynb")) for step in runner.STEPS}
+    declared = {step: set(inspect_notebook(node)) for step, node in nodes.items()}
+    known = set().union(*declared.values())
     unknown = sorted(set(extra or {}) - known)
     if unknown:
         listed = ", ".join(sorted(known - set(RESERVED)))
@@ -143,10 +146,8 @@ def prepare(workspace: str | Path, quarter: str, lang: str = "en", notebooks: Pa
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
     pages = {}
-    for step in runner.STEPS:
-        node = load_notebook_node(str(source / f"{step}.ipynb"))
-        declared = _declared(node)
-        own = {name: value for name, value in (extra or {}).items() if name in declared}
+    for step, node in nodes.items():
+        own = {name: value for name, value in (extra or {}).items() if name in declared[step]}
         node = parameterize_notebook(node, {"workspace": str(ws.path), "quarter": str(period), "lang": lang,
                                             "interactive": True, "summary_dir": "", **own})
         write_ipynb(node, str(fresh / f"{step}.ipynb"))
@@ -154,13 +155,6 @@ def prepare(workspace: str | Path, quarter: str, lang: str = "en", notebooks: Pa
     shutil.rmtree(folder, ignore_errors=True)
     fresh.rename(folder)
     return Served(folder, pages, secrets.token_urlsafe(16), Board(ws.path).new_facilitator_code())
-
-
-def _declared(node) -> set[str]:
-    """The parameter names a notebook declares in its ``parameters`` cell."""
-    cell = next((c for c in node.cells if "parameters" in c.metadata.get("tags", [])), None)
-    return set() if cell is None else {line.split(":")[0].split("=")[0].strip()
-                                       for line in cell.source.splitlines() if line and not line.startswith("#")}
 
 
 def local_address() -> str:
