@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import ibis
 import numpy as np
 import pandas as pd
 
@@ -93,10 +94,18 @@ def read_summary(ws: Workspace, quarter: Quarter | str, step: str) -> dict[str, 
     return json.loads(target.read_text(encoding="utf-8")) if target.exists() else None
 
 
-def save_table(ws: Workspace, quarter: Quarter | str, name: str, frame: pd.DataFrame) -> Path:
+def save_table(ws: Workspace, quarter: Quarter | str, name: str, frame) -> Path:
+    """Write ``frame`` (pandas, or an Ibis table: written by the engine, never through pandas) atomically."""
     target = folder(ws, quarter) / f"{name}.parquet"
     with replacing(target) as temporary:
-        frame.to_parquet(temporary, index=False)
+        if isinstance(frame, pd.DataFrame):
+            frame.to_parquet(temporary, index=False)
+        elif ibis.get_backend(frame).name == "duckdb":
+            frame.to_parquet(temporary)  # streamed by the engine
+        else:  # Spark's own writer makes a folder of files: one file through Arrow instead
+            import pyarrow.parquet as pq
+
+            pq.write_table(frame.to_pyarrow(), temporary)
     return target
 
 

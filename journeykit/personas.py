@@ -347,8 +347,7 @@ def save(study, review: PersonaReview):
     table = review.assignment
     if any(old != new for old, new in renamed.items()):
         table = table.mutate(group=table.group.substitute(renamed))
-    frame = table.execute().sort_values("customer_id", ignore_index=True)
-    return measures.save_table(study.workspace, review.quarter, TABLE, frame)
+    return measures.save_table(study.workspace, review.quarter, TABLE, table.order_by("customer_id"))
 
 
 # --- clustering -------------------------------------------------------------------------------------------
