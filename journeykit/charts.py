@@ -9,6 +9,8 @@ outputs exactly.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
@@ -35,9 +37,43 @@ def theme() -> alt.theme.ThemeConfig:
 
 
 def setup(renderer: str = "svg") -> None:
-    """Register and enable the theme, and choose how charts are drawn (``svg``, ``png`` or ``default``)."""
+    """Register and enable the theme, and choose how charts are drawn (``svg``, ``png`` or ``default``).
+
+    ``svg`` is Altair's SVG renderer with the ids inside each drawing numbered from zero (:func:`stable_ids`),
+    so that a chart draws the same bytes whatever the kernel drew before it.
+    """
     alt.theme.register("journeykit", enable=True)(theme)
+    if renderer == "svg":
+        alt.renderers.register("journeykit-svg", _svg_renderer)
+        renderer = "journeykit-svg"
     alt.renderers.enable(renderer)
+
+
+# The ids Vega gives to gradients, clip paths and patterns come from counters kept for the whole process:
+# the same chart drawn after another one with a colour gradient names its gradient ``gradient_1``, not
+# ``gradient_0``, and a report page would change with the order its kernel ran the notebooks.
+_VEGA_ID = r"(?:gradient_|clip|pattern_)\d+"
+
+
+def stable_ids(svg: str) -> str:
+    """``svg`` with Vega's numbered ids (and every reference to them) renumbered in order of appearance.
+
+    >>> stable_ids('<path fill="url(#gradient_7)"/><defs><linearGradient id="gradient_7"/></defs>')
+    '<path fill="url(#gradient_0)"/><defs><linearGradient id="gradient_0"/></defs>'
+    """
+    renamed: dict[str, str] = {}
+    for old in re.findall(rf'(?:id="|url\(#|href="#)({_VEGA_ID})\b', svg):
+        kind = old.rstrip("0123456789")
+        renamed.setdefault(old, f"{kind}{sum(name.startswith(kind) for name in renamed.values())}")
+    return re.sub(rf'(id="|url\(#|href="#)({_VEGA_ID})\b', lambda m: m.group(1) + renamed[m.group(2)], svg)
+
+
+def _svg_renderer(spec: dict, **metadata) -> dict[str, str]:
+    from altair.vegalite.v6.display import svg_renderer
+
+    bundle = svg_renderer(spec, **metadata)
+    bundle["image/svg+xml"] = stable_ids(bundle["image/svg+xml"])
+    return bundle
 
 
 def _title(key: str, lang: str, **values: object) -> str:

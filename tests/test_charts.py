@@ -84,3 +84,21 @@ def test_funnel_writes_the_conversion_beside_each_bar():
     rows = next(iter(spec["datasets"].values()))
     # 40 of the 100 customers of Discover went further: "→ 40%"; the last stage has none
     assert [row["conversion_text"] for row in rows] == ["→ 40%", ""]
+
+
+def test_a_chart_draws_the_same_svg_whatever_was_drawn_before():
+    # Vega numbers gradients and clip paths for the whole process: a report page must not depend on the
+    # notebooks its kernel ran before (caught by the quarterly run twice, steps shared out differently)
+    import altair as alt
+
+    charts.setup()
+    frame = pd.DataFrame({"x": ["a", "b"], "y": ["c", "d"], "z": [1.0, 2.0]})
+    heat = alt.Chart(frame).mark_rect().encode(x="x:N", y="y:N", color="z:Q").to_dict()
+    clipped = alt.Chart(frame).mark_bar(clip=True).encode(x="x:N", y="z:Q").to_dict()
+    draw = alt.renderers.get()
+    first = draw(heat)["image/svg+xml"]
+    draw(clipped), draw(heat)
+    again = draw(heat)["image/svg+xml"]
+    assert 'id="gradient_0"' in first and "url(#gradient_0)" in first
+    assert again == first
+    assert 'id="clip0"' in draw(clipped)["image/svg+xml"]  # Vega itself starts at clip1, then counts on
