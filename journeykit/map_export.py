@@ -23,6 +23,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from .charts import stable_ids
 from .errors import ParameterError
 from .files import write_atomic
 from .journey_map import _check_state, _label, cells, touchpoint_emotions, touchpoints_in
@@ -45,7 +46,7 @@ def export(chart: alt.TopLevelMixin, folder: str | os.PathLike[str], name: str =
     spec = chart.to_dict()
     paths = {"png": target / f"{name}.png", "svg": target / f"{name}.svg"}
     write_atomic(paths["png"], vlc.vegalite_to_png(spec, scale=2))
-    write_atomic(paths["svg"], vlc.vegalite_to_svg(spec).encode("utf-8"))
+    write_atomic(paths["svg"], stable_ids(vlc.vegalite_to_svg(spec)).encode("utf-8"))
     if mermaid is not None:
         paths["mermaid"] = target / f"{name}.mmd"
         write_atomic(paths["mermaid"], mermaid.encode("utf-8"))
