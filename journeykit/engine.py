@@ -28,6 +28,7 @@ import ibis
 from . import contract
 from .errors import JourneyKitError
 from .loading import Dataset
+from .paths import customer, ordered
 from .quarters import Quarter
 
 
@@ -49,13 +50,12 @@ class Engine:
         The first call stores them in a temporary table of the engine; transitions, touchpoint statistics
         and unmapped touchpoints of the quarter then read it instead of sorting the log again.
         """
-        from .paths import ordered
-
         key = f"ordered {quarter}"
         if key not in self._tables:
-            columns = ["customer_id", "touchpoint", "channel", "next_touchpoint", "seconds_to_next"]  # all readers need
-            self._tables[key] = per_customers(self.table("events", quarter),
-                                              lambda events: ordered(events, single_sort=False).select(*columns))
+            events = self.table("events", quarter)
+            # what every reader needs; customers told apart by the key alone (see paths.customer)
+            columns = [customer(events).get_name(), "touchpoint", "channel", "next_touchpoint", "seconds_to_next"]
+            self._tables[key] = per_customers(events, lambda part: ordered(part, single_sort=False).select(*columns))
         return self._tables[key]
 
     def table(self, name: str, quarter: str | Quarter | None = None) -> ibis.Table:
@@ -209,7 +209,11 @@ def per_customers(events: ibis.Table, build: Callable[[ibis.Table], ibis.Table],
     slices = customer_slices(events, slice_events)
     if slices <= 1:
         return temporary(build(events))
-    which = (events.customer_id.hash() % slices + slices) % slices  # the hash may be negative
+    key = customer(events)
+    if key.type().is_integer():
+        which = key % slices  # the staged customer_key: 0, 1, 2...
+    else:
+        which = (key.hash() % slices + slices) % slices  # the hash may be negative
     stored = temporary(build(events.filter(which == 0)))
     for index in range(1, slices):
         con.insert(stored.op().name, build(events.filter(which == index)))

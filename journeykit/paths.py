@@ -29,6 +29,15 @@ import pandas as pd
 SINGLE_SORT_FROM = 20_000_000
 
 
+def customer(table: ibis.Table) -> ibis.Column:
+    """The column that tells customers apart inside the engine: the staged ``customer_key`` (whole numbers,
+    see :func:`journeykit.staging._with_customer_key`) when the table has it, else ``customer_id``.
+
+    Partitions, sorts and distinct counts of customers use it; both give the same results.
+    """
+    return table.customer_key if "customer_key" in table.columns else table.customer_id
+
+
 def ordered(events: ibis.Table, single_sort: bool | None = None) -> ibis.Table:
     """Events with the next touchpoint and the seconds until it, per customer in time order.
 
@@ -59,11 +68,12 @@ def neighbours(table: ibis.Table, order_by: list, columns: dict, offset: int,
 
     if single_sort is None:
         single_sort = _is_large_duckdb(table)
+    key = customer(table)
     if not single_sort:
-        window = ibis.window(group_by=table.customer_id, order_by=order_by)
+        window = ibis.window(group_by=key, order_by=order_by)
         return {name: shift(column, window) for name, column in columns.items()}
-    window = ibis.window(order_by=[table.customer_id, *order_by])
-    same = shift(table.customer_id, window) == table.customer_id
+    window = ibis.window(order_by=[key, *order_by])
+    same = shift(key, window) == key
     return {name: ibis.ifelse(same, shift(column, window), ibis.null(column.type()))
             for name, column in columns.items()}
 
@@ -88,7 +98,7 @@ def transitions(events: ibis.Table) -> ibis.Table:
     pairs = steps.filter(steps.next_touchpoint.notnull())
     return pairs.group_by(source=pairs.touchpoint, target=pairs.next_touchpoint).aggregate(
         count=pairs.count(),
-        customers=pairs.customer_id.nunique(),
+        customers=customer(pairs).nunique(),
         median_seconds=pairs.seconds_to_next.median(),
     )
 

@@ -23,6 +23,7 @@ import ibis
 import pandas as pd
 
 from .model import Journey, Text
+from .paths import customer
 
 SECONDS_PER_DAY = 86_400
 
@@ -53,14 +54,20 @@ def with_stages(events: ibis.Table, journey: Journey) -> ibis.Table:
 
 
 def stage_entries(staged: ibis.Table) -> ibis.Table:
-    """One row per customer and stage: first and last event in it, its first channel, and what came after."""
-    per_stage = staged.group_by(["customer_id", "stage", "stage_order"]).aggregate(
+    """One row per customer and stage: first and last event in it, its first channel, and what came after.
+
+    Grouped by the engine's customer key (:func:`~journeykit.paths.customer`), the customer's id carried along.
+    """
+    key = customer(staged).get_name()
+    carried = {"customer_id": staged.customer_id.arbitrary()} if key != "customer_id" else {}
+    per_stage = staged.group_by([key, "stage", "stage_order"]).aggregate(
+        **carried,
         first=staged.timestamp.min(),
         last=staged.timestamp.max(),
         channel=staged.channel.argmin(staged.timestamp),
         events=staged.count(),
     )
-    later = ibis.window(group_by=per_stage.customer_id, order_by=per_stage.stage_order, rows=(1, None))
+    later = ibis.window(group_by=per_stage[key], order_by=per_stage.stage_order, rows=(1, None))
     return per_stage.mutate(
         next_first=per_stage.first.min().over(later),
         later_last=per_stage.last.max().over(later),

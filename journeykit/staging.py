@@ -87,13 +87,29 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
         findings.append(Finding(name, "no_rows", f"{', '.join(shown)}: a header but no data rows; the steps that "
                                 f"need {name} will have nothing to measure", 0))
     with replacing(target) as temporary:
-        con.execute(f"COPY {q(name)} TO '{temporary.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+        con.execute(f"COPY ({_with_customer_key(name)}) TO '{temporary.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
     info.path = str(target)
     meta = {"fingerprint": fingerprint, "info": asdict(info), "findings": [asdict(f) for f in findings]}
     write_atomic(meta_file, json.dumps(meta, indent=1, default=str))
     for table in [f"raw_{name}_{index}" for index in range(len(files))] + [name + "__all"]:
         con.execute(f"DROP TABLE IF EXISTS {q(table)}")
     return _Staged(info, [], findings)
+
+
+def _with_customer_key(name: str) -> str:
+    """The staged table as written: the events get ``customer_key``, a whole number per customer.
+
+    The key is the customer's rank among the log's distinct ids (0, 1, ...: the same on every staging of the
+    same ids). It is what the event analyses partition, sort and count customers by (see
+    :func:`journeykit.paths.customer`): integers sort and hash about a quarter faster than text ids, and
+    take less memory in a sort that spills. It never leaves the engine; outputs name customers by
+    ``customer_id``.
+    """
+    if name != "events":
+        return f"SELECT * FROM {q(name)}"
+    return (f"SELECT e.*, k.customer_key FROM {q(name)} e JOIN (SELECT customer_id, "
+            "(row_number() OVER (ORDER BY customer_id) - 1)::BIGINT AS customer_key "
+            f"FROM (SELECT DISTINCT customer_id FROM {q(name)})) k USING (customer_id)")
 
 
 def _personal(con, name: str, source: Source, raw: readers.RawTable, used: dict[str, str],

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import ibis
 import pandas as pd
 
-from .paths import ordered
+from .paths import customer, ordered
 
 KINDS = ("digital", "phone", "in_person", "indirect")
 
@@ -117,7 +117,7 @@ def _statistics(events: ibis.Table) -> ibis.Table:
     steps = events if "next_touchpoint" in events.columns else ordered(events)
     return steps.group_by("touchpoint").aggregate(
         events=steps.count(),
-        customers=steps.customer_id.nunique(),
+        customers=customer(steps).nunique(),
         median_seconds=steps.seconds_to_next.median(),
     )
 
@@ -133,7 +133,7 @@ def _unmapped(study, events: ibis.Table, mapped: set[str]) -> pd.DataFrame:
     steps = events if "next_touchpoint" in events.columns else ordered(events)
     known = list(mapped) or ["\0"]
     outside = steps.filter(~steps.touchpoint.isin(known))
-    counts = outside.group_by("touchpoint").aggregate(events=outside.count(), customers=outside.customer_id.nunique())
+    counts = outside.group_by("touchpoint").aggregate(events=outside.count(), customers=customer(outside).nunique())
     frame = counts.execute()
     if frame.empty:
         return pd.DataFrame(columns=["touchpoint", "events", "customers", "channel", "suggested_stage"])
@@ -154,7 +154,7 @@ def _activity(study) -> pd.DataFrame:
     """Customers per stage and channel kind, from the events placed on stages."""
     staged = study.events()
     kinds = study.journey.channel_kinds()
-    frame = staged.group_by(["stage", "channel"]).aggregate(customers=staged.customer_id.nunique()).execute()
+    frame = staged.group_by(["stage", "channel"]).aggregate(customers=customer(staged).nunique()).execute()
     frame["kind"] = frame["channel"].map(kinds).fillna("digital")
     # a customer counted on two channels of one kind is counted twice here: an upper bound per cell
     return frame.groupby(["stage", "kind"], as_index=False)["customers"].sum()

@@ -26,7 +26,7 @@ import pandas as pd
 from .engine import computed_once, per_customers
 from .kpis import Z95, measure_all
 from .model import Text, ValidationRecord
-from .paths import neighbours
+from .paths import customer, neighbours
 from .quarters import Quarter
 from .stages import funnel
 
@@ -150,13 +150,13 @@ def conformance(staged: ibis.Table) -> tuple[dict, pd.DataFrame]:
                                            offset=-1, single_sort=False))
         first = moves.before.isnull()  # a customer's first staged event: counts the customers
         moves = moves.filter(first | (moves.stage_order != moves.before))
-        return moves.select("customer_id", "stage", "before_stage", first=first,
+        return moves.select(customer(moves).get_name(), "stage", "before_stage", first=first,
                             step=ibis.ifelse(first, 0, moves.stage_order - moves.before))
 
     # the events are sorted once (by slices of customers on a big log); every count below reads the moves
     with computed_once(per_customers(staged, changes)) as moves:
-        per_customer = moves.group_by("customer_id").aggregate(skips=(moves.step > 1).sum(),
-                                                               loops=(moves.step < 0).sum())
+        per_customer = moves.group_by(customer(moves)).aggregate(skips=(moves.step > 1).sum(),
+                                                                 loops=(moves.step < 0).sum())
         counts = per_customer.aggregate(customers=per_customer.count(), skips=(per_customer.skips > 0).sum(),
                                         loops=(per_customer.loops > 0).sum()).execute()
         customers, skips, loops = (int(counts[column].iloc[0] or 0) for column in ("customers", "skips", "loops"))
@@ -165,7 +165,7 @@ def conformance(staged: ibis.Table) -> tuple[dict, pd.DataFrame]:
                 columns=["from_stage", "to_stage", "kind", "customers", "moves"])
         against = moves.filter((moves.step > 1) | (moves.step < 0))
         breaks = against.group_by(from_stage=against.before_stage, to_stage=against.stage).aggregate(
-            customers=against.customer_id.nunique(), moves=against.count(), step=against.step.max()).execute()
+            customers=customer(against).nunique(), moves=against.count(), step=against.step.max()).execute()
     shares = {"customers": customers, "conforming": (customers - loops) / customers,
               "with_skips": skips / customers, "with_loops": loops / customers}
     breaks["kind"] = breaks.pop("step").map(lambda step: "loop" if step < 0 else "skip")
