@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import ibis
+import pandas as pd
 import pydantic
 import pytest
 
@@ -63,6 +64,26 @@ def test_a_big_log_is_ordered_by_slices_of_customers_with_the_same_rows(monkeypa
     events = ibis.memtable(frame)
     whole = engine.per_customers(events, ordered).execute()
     monkeypatch.setattr(engine, "SLICE_EVENTS", 2)
+    sliced = engine.per_customers(events, ordered).execute()
+    order = ["customer_id", "timestamp"]
+    pd.testing.assert_frame_equal(sliced.sort_values(order, ignore_index=True), whole.sort_values(order, ignore_index=True))
+    assert list(whole.sort_values(order)["next_touchpoint"].fillna("-")) == ["p", "c", "-", "p", "p", "-", "-"]
+
+
+def test_slices_of_a_staged_log_follow_the_whole_number_key(monkeypatch):
+    from journeykit import engine
+    from journeykit.paths import ordered
+
+    # keyed customers are sliced by key modulo the number of slices: each customer whole in one slice
+    frame = pd.DataFrame({"customer_id": list("aaabbbc"), "customer_key": [5, 5, 5, 2, 2, 2, 9],
+                          "touchpoint": list("hpchppc"),
+                          "timestamp": pd.to_datetime(["2026-07-01 10:00", "2026-07-01 10:01", "2026-07-01 10:11",
+                                                       "2026-07-02 09:00", "2026-07-02 09:03", "2026-07-02 09:04",
+                                                       "2026-07-03 08:00"])})
+    events = ibis.memtable(frame)
+    whole = engine.per_customers(events, ordered).execute()
+    monkeypatch.setattr(engine, "SLICE_EVENTS", 2)
+    assert engine.customer_slices(events) == 4
     sliced = engine.per_customers(events, ordered).execute()
     order = ["customer_id", "timestamp"]
     pd.testing.assert_frame_equal(sliced.sort_values(order, ignore_index=True), whole.sort_values(order, ignore_index=True))

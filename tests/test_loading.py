@@ -351,6 +351,16 @@ def test_header_only_file_loads_no_rows(make_workspace):
 # --- the cache and missing tables --------------------------------------------------------------------
 
 
+def test_each_customer_gets_a_whole_number_key_in_the_order_of_the_ids(make_workspace):
+    # the key the event analyses partition and count customers by: 0, 1, 2 by customer id, on every row
+    folder = make_workspace(sources("events: {path: data/events.csv}"), {"data/events.csv": EVENTS_HEADER
+                            + "c2,2024-09-13 10:00,home_view,web\n" + "c10,2024-09-13 10:01,home_view,web\n"
+                            + "c2,2024-09-13 10:02,checkout,web\n" + "a7,2024-09-13 10:03,checkout,web\n"})
+    dataset = load(folder)
+    assert rows(dataset, "events", "customer_id, customer_key", "timestamp") == [
+        ("c2", 2), ("c10", 1), ("c2", 2), ("a7", 0)]  # ids sorted as text: a7, c10, c2
+
+
 def test_second_load_reuses_the_staged_table_until_the_file_changes(make_workspace):
     events_file = EVENTS_HEADER + "c1,2024-09-13 10:00,home_view,web\n"
     folder = make_workspace(sources("events: {path: data/events.csv}"), {"data/events.csv": events_file})

@@ -90,3 +90,13 @@ def test_most_frequent_first():
 @pytest.mark.parametrize("column", ["count", "customers"])
 def test_counts_are_integers(column):
     assert pd.api.types.is_integer_dtype(transitions_frame(events(THREE_CUSTOMERS))[column])
+
+
+@pytest.mark.parametrize("single_sort", [False, True])
+def test_the_staged_customer_key_gives_the_same_transitions_as_the_id(single_sort):
+    # keys that sort differently from the ids: the key only tells customers apart
+    keyed = pd.DataFrame(THREE_CUSTOMERS, columns=["customer_id", "timestamp", "touchpoint"])
+    keyed["timestamp"] = pd.to_datetime(keyed["timestamp"])
+    keyed["customer_key"] = keyed["customer_id"].map({"a": 2, "b": 0, "c": 1})
+    with_key = ordered(ibis.memtable(keyed), single_sort=single_sort)
+    assert as_tuples(transitions_frame(with_key)) == as_tuples(transitions_frame(events(THREE_CUSTOMERS)))
