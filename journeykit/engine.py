@@ -209,15 +209,28 @@ def per_customers(events: ibis.Table, build: Callable[[ibis.Table], ibis.Table],
     slices = customer_slices(events, slice_events)
     if slices <= 1:
         return temporary(build(events))
-    key = customer(events)
-    if key.type().is_integer():
-        which = key % slices  # the staged customer_key: 0, 1, 2...
-    else:
-        which = (key.hash() % slices + slices) % slices  # the hash may be negative
-    stored = temporary(build(events.filter(which == 0)))
-    for index in range(1, slices):
-        con.insert(stored.op().name, build(events.filter(which == index)))
+    parts = [events.filter(condition) for condition in _slice_conditions(events, slices)]
+    stored = temporary(build(parts[0]))
+    for part in parts[1:]:
+        con.insert(stored.op().name, build(part))
     return stored
+
+
+def _slice_conditions(events: ibis.Table, slices: int) -> list[ibis.Expr]:
+    """``slices`` filters that share the customers out, each customer in exactly one.
+
+    The staged ``customer_key`` (0, 1, 2... and the events file sorted by it) is cut into ranges of keys, so
+    that each slice reads only its part of the file (Parquet keeps each row group's lowest and highest key);
+    a text id is shared out by its hash.
+    """
+    key = customer(events)
+    if not key.type().is_integer():
+        which = (key.hash() % slices + slices) % slices  # the hash may be negative
+        return [which == index for index in range(slices)]
+    bounds = events.aggregate(low=key.min(), high=key.max()).execute().iloc[0]
+    low, high = int(bounds["low"]), int(bounds["high"])
+    step = -(-(high - low + 1) // slices)
+    return [(key >= low + index * step) & (key < low + (index + 1) * step) for index in range(slices)]
 
 
 def customer_slices(events: ibis.Table, slice_events: int | None = None) -> int:
