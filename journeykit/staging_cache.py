@@ -20,7 +20,7 @@ from .model import Source
 from .source_mapping import _files, _labels
 from .workspace import Workspace
 
-FORMAT_VERSION = 3  # 2: personal-data columns kept with each table; 3: events carry customer_key
+FORMAT_VERSION = 3  # 2: personal-data columns kept with each table; 3: events carry customer_key, in its order
 
 
 def _dataset_fingerprint(ws: Workspace) -> str | None:
