@@ -203,7 +203,9 @@ def per_customers(events: ibis.Table, build: Callable[[ibis.Table], ibis.Table],
     :data:`SLICE_EVENTS` events spills without bound (at 100M events it wrote over 40 GB of spill files);
     slices of that size each sort in memory. Spark partitions by customer itself: one query.
     ``slice_events`` overrides :data:`SLICE_EVENTS` (a group-by per customer needs less memory per event than
-    a window, and every slice reads the whole log again).
+    a window). Slices are ranges of the staged ``customer_key``, so each reads only its row groups of the
+    key-ordered file (see :func:`_slice_conditions`); at 100M events this cut the shared sort from 67 s to
+    42 s and conformance from 53 s to 17 s.
     """
     con = events._find_backend(use_default=True)
     slices = customer_slices(events, slice_events)
