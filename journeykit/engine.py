@@ -28,7 +28,7 @@ import ibis
 from . import contract
 from .errors import JourneyKitError
 from .loading import Dataset
-from .paths import customer, ordered
+from .paths import customer, in_period, ordered
 from .quarters import Quarter
 
 
@@ -45,17 +45,24 @@ class Engine:
             self.con = connect(self.dataset)
 
     def ordered(self, quarter: str | Quarter | None = None) -> ibis.Table:
-        """The events of ``quarter`` ordered per customer (:func:`journeykit.paths.ordered`), sorted once.
+        """The events of ``quarter`` ordered per customer (:func:`journeykit.paths.ordered`'s columns).
 
-        The first call stores them in a temporary table of the engine; transitions, touchpoint statistics
-        and unmapped touchpoints of the quarter then read it instead of sorting the log again.
+        Transitions, touchpoint statistics and unmapped touchpoints of the quarter read this one table. A log
+        staged by journeykit carries each customer's next event (sorted once, at staging), so this is a filter
+        of the staged file (:func:`journeykit.paths.in_period`); any other event table is sorted here once,
+        into a temporary table of the engine.
         """
         key = f"ordered {quarter}"
         if key not in self._tables:
             events = self.table("events", quarter)
             # what every reader needs; customers told apart by the key alone (see paths.customer)
             columns = [customer(events).get_name(), "touchpoint", "channel", "next_touchpoint", "seconds_to_next"]
-            self._tables[key] = per_customers(events, lambda part: ordered(part, single_sort=False).select(*columns))
+            if "following_timestamp" in events.columns:  # staged in order: a filter, no sort (paths.in_period)
+                end = None if quarter is None else _period(quarter).end
+                self._tables[key] = in_period(events, end).select(*columns)
+            else:
+                self._tables[key] = per_customers(events,
+                                                  lambda part: ordered(part, single_sort=False).select(*columns))
         return self._tables[key]
 
     def table(self, name: str, quarter: str | Quarter | None = None) -> ibis.Table:
@@ -66,9 +73,13 @@ class Engine:
         table = self._tables[name]
         if quarter is None:
             return table
-        period = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
+        period = _period(quarter)
         column = table[contract.TIME_COLUMNS[name]]
         return table.filter((column >= period.start) & (column < period.end))
+
+
+def _period(quarter: str | Quarter) -> Quarter:
+    return quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
 
 
 MEMORY_SHARE = 0.6  # of the machine's memory, for DuckDB when journey.yaml sets no memory_limit

@@ -212,7 +212,7 @@ def _conversion(kpi: Kpi, study, period: Quarter) -> tuple[Estimate, Text]:
         return Estimate(None, None, None, 0), Text(en="conversion needs at least two stages",
                                                    fr="le taux de conversion demande au moins deux étapes")
     target = kpi.stage or stages[-1]
-    entries = stage_entries(study.events(period))
+    entries = stage_entries(study.events(period), channel=False)
     first = entries.filter(entries.stage == stages[0]).select("customer_id", start="first")
     reached = entries.filter(entries.stage == target).select("customer_id", reached="last")
     joined = first.left_join(reached, "customer_id")

@@ -57,6 +57,22 @@ def ordered(events: ibis.Table, single_sort: bool | None = None) -> ibis.Table:
         seconds_to_next=lambda t: (t.next_timestamp.epoch_seconds() - t.timestamp.epoch_seconds()))
 
 
+def in_period(events: ibis.Table, end=None) -> ibis.Table:
+    """:func:`ordered`'s columns read from the staged order of the log instead of a sort.
+
+    ``events`` is the staged event table (it has ``following_touchpoint`` and ``following_timestamp``, the
+    customer's next event in the whole log, see :func:`journeykit.staging._with_customer_key`), filtered to a
+    period that ends before ``end`` (``None``: the whole log). A customer's next event within the period is
+    the next one of the log when that one comes before ``end``: the events are sorted by time, so no other
+    event of the period can come between. Same rows, same tie-break, no sort.
+    """
+    inside = events.following_timestamp.notnull() if end is None else events.following_timestamp < end
+    return events.mutate(
+        next_touchpoint=ibis.ifelse(inside, events.following_touchpoint, ibis.null("string")),
+        next_timestamp=ibis.ifelse(inside, events.following_timestamp, ibis.null(events.timestamp.type())),
+    ).mutate(seconds_to_next=lambda t: (t.next_timestamp.epoch_seconds() - t.timestamp.epoch_seconds()))
+
+
 def neighbours(table: ibis.Table, order_by: list, columns: dict, offset: int,
                single_sort: bool | None = None) -> dict:
     """``columns`` taken from the same customer's next (``offset=1``) or previous (``-1``) row in ``order_by``.

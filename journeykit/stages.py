@@ -53,10 +53,13 @@ def with_stages(events: ibis.Table, journey: Journey) -> ibis.Table:
         *events.columns, "stage_order")
 
 
-def stage_entries(staged: ibis.Table) -> ibis.Table:
+def stage_entries(staged: ibis.Table, channel: bool = True) -> ibis.Table:
     """One row per customer and stage: first and last event in it, its first channel, and what came after.
 
-    Grouped by the engine's customer key (:func:`~journeykit.paths.customer`), the customer's id carried along.
+    ``channel`` is the channel of the customer's first event in the stage; when several events share that
+    first time, the first channel by name (a rule, so that the split by channel is the same on every run
+    and engine, whatever order the engine reads the rows in). ``channel=False`` leaves it out (one join
+    less). Grouped by the engine's customer key (:func:`~journeykit.paths.customer`), the id carried along.
     """
     key = customer(staged).get_name()
     carried = {"customer_id": staged.customer_id.arbitrary()} if key != "customer_id" else {}
@@ -64,9 +67,13 @@ def stage_entries(staged: ibis.Table) -> ibis.Table:
         **carried,
         first=staged.timestamp.min(),
         last=staged.timestamp.max(),
-        channel=staged.channel.argmin(staged.timestamp),
         events=staged.count(),
     )
+    if channel:
+        starts = per_stage.select(key, "stage", start=per_stage.first)
+        opening = staged.join(starts, [key, "stage", staged.timestamp == starts.start])
+        channels = opening.group_by([key, "stage"]).aggregate(channel=opening.channel.min())
+        per_stage = per_stage.join(channels, [key, "stage"])
     later = ibis.window(group_by=per_stage[key], order_by=per_stage.stage_order, rows=(1, None))
     return per_stage.mutate(
         next_first=per_stage.first.min().over(later),
@@ -98,7 +105,7 @@ def funnel(staged: ibis.Table, journey: Journey, by: ibis.Table | str | None = N
     0     a          2          1         0.5          2.0
     1     b          2          0         NaN          NaN
     """
-    entries = staged if "next_first" in staged.columns else stage_entries(staged)
+    entries = staged if "next_first" in staged.columns else stage_entries(staged, channel=isinstance(by, str))
     group_columns = ["stage", "stage_order"]
     if isinstance(by, str):
         if by != "channel":

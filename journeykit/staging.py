@@ -97,23 +97,31 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
 
 
 def _with_customer_key(name: str) -> str:
-    """The staged table as written: the events get ``customer_key``, a whole number per customer, and are
-    written in the order of that key and time.
+    """The staged table as written. The events get three columns and are written in customer and time order:
 
-    The key is the customer's rank among the log's distinct ids (0, 1, ...: the same on every staging of the
-    same ids). It is what the event analyses partition, sort and count customers by (see
-    :func:`journeykit.paths.customer`): integers sort and hash about a quarter faster than text ids, and
-    take less memory in a sort that spills. Written in key order, each Parquet row group holds a narrow
-    range of keys, so that a query on a slice of customers (:func:`journeykit.engine.per_customers`) reads
-    only its row groups; the file also compresses to about half. The key never leaves the engine: outputs
-    name customers by ``customer_id``.
+    - ``customer_key``: a whole number per customer, its rank among the log's distinct ids (0, 1, ...: the
+      same on every staging of the same ids). The event analyses partition, sort and count customers by it
+      (see :func:`journeykit.paths.customer`): integers sort and hash faster than text ids and take less
+      memory in a sort that spills. Written in key order, each Parquet row group holds a narrow range of
+      keys, so that a query on a slice of customers (:func:`journeykit.engine.per_customers`) reads only its
+      row groups; the file also compresses to about half.
+    - ``following_touchpoint``, ``following_timestamp``: the customer's next event in the whole log (ties
+      on the time broken by touchpoint, as :func:`journeykit.paths.ordered` does), blank on their last
+      event. A quarter's order per customer is then a filter, not a sort (:func:`journeykit.paths.in_period`).
+
+    The log is sorted once here, by one sort of the whole table (a window per customer spills without bound
+    on DuckDB at 100M events). The key never leaves the engine: outputs name customers by ``customer_id``.
     """
     if name != "events":
         return f"SELECT * FROM {q(name)}"
-    return (f"SELECT e.*, k.customer_key FROM {q(name)} e JOIN (SELECT customer_id, "
+    order = "k.customer_key, e.timestamp, e.touchpoint"
+    same = f"lead(k.customer_key) OVER (ORDER BY {order}) = k.customer_key"
+    return (f"SELECT e.*, k.customer_key, "
+            f"CASE WHEN {same} THEN lead(e.touchpoint) OVER (ORDER BY {order}) END AS following_touchpoint, "
+            f"CASE WHEN {same} THEN lead(e.timestamp) OVER (ORDER BY {order}) END AS following_timestamp "
+            f"FROM {q(name)} e JOIN (SELECT customer_id, "
             "(row_number() OVER (ORDER BY customer_id) - 1)::BIGINT AS customer_key "
-            f"FROM (SELECT DISTINCT customer_id FROM {q(name)})) k USING (customer_id) "
-            "ORDER BY k.customer_key, e.timestamp, e.touchpoint")
+            f"FROM (SELECT DISTINCT customer_id FROM {q(name)})) k USING (customer_id) ORDER BY {order}")
 
 
 def _personal(con, name: str, source: Source, raw: readers.RawTable, used: dict[str, str],

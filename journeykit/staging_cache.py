@@ -20,7 +20,8 @@ from .model import Source
 from .source_mapping import _files, _labels
 from .workspace import Workspace
 
-FORMAT_VERSION = 3  # 2: personal-data columns kept with each table; 3: events carry customer_key, in its order
+FORMAT_VERSION = 4  # 2: personal-data columns kept with each table; 3: events carry customer_key, in key
+# order; 4: and each customer's following event
 
 
 def _dataset_fingerprint(ws: Workspace) -> str | None:

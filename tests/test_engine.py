@@ -88,3 +88,27 @@ def test_slices_of_a_staged_log_follow_the_whole_number_key(monkeypatch):
     order = ["customer_id", "timestamp"]
     pd.testing.assert_frame_equal(sliced.sort_values(order, ignore_index=True), whole.sort_values(order, ignore_index=True))
     assert list(whole.sort_values(order)["next_touchpoint"].fillna("-")) == ["p", "c", "-", "p", "p", "-", "-"]
+
+
+@pytest.mark.parametrize("quarter", ["2026Q2", "2026Q3"])
+def test_a_staged_log_orders_a_quarter_without_a_sort_and_the_same_as_sorting(quarter, tmp_path):
+    # the staged file carries each customer's next event: a quarter's order is a filter of it
+    import shutil
+    from pathlib import Path
+
+    import journeykit as jk
+    from journeykit import engine
+    from journeykit.paths import transitions_frame
+    from journeykit.touchpoints import _statistics
+
+    workspace = tmp_path / "workspace"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "sample_data", workspace,
+                    ignore=shutil.ignore_patterns(".journeykit", "measures", "history"))
+    study = jk.study(workspace, quarter)
+    staged = study.engine.ordered(quarter)
+    assert not engine._is_temporary(staged)  # read from the file, not sorted into a table
+    events = study.table("events").drop("following_touchpoint", "following_timestamp")
+    sorted_ = engine.per_customers(events, jk.paths.ordered)
+    pd.testing.assert_frame_equal(transitions_frame(staged), transitions_frame(sorted_))
+    pd.testing.assert_frame_equal(_statistics(staged).execute().sort_values("touchpoint", ignore_index=True),
+                                  _statistics(sorted_).execute().sort_values("touchpoint", ignore_index=True))

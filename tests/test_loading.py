@@ -359,6 +359,13 @@ def test_each_customer_gets_a_whole_number_key_in_the_order_of_the_ids(make_work
     dataset = load(folder)
     assert rows(dataset, "events", "customer_id, customer_key", "timestamp") == [
         ("c2", 2), ("c10", 1), ("c2", 2), ("a7", 0)]  # ids sorted as text: a7, c10, c2
+    # each event knows the customer's next one in the log (c2: home -> checkout), blank on the last
+    assert rows(dataset, "events", "customer_id, touchpoint, following_touchpoint, following_timestamp",
+                "timestamp") == [("c2", "home", "checkout", datetime(2024, 9, 13, 10, 2)), ("c10", "home", None, None),
+                                 ("c2", "checkout", None, None), ("a7", "checkout", None, None)]
+    with duckdb.connect() as con:  # written in key and time order
+        keys = con.execute("SELECT customer_key FROM read_parquet(?)", [str(dataset.path("events"))]).fetchall()
+    assert [key for (key,) in keys] == [0, 1, 2, 2]
 
 
 def test_second_load_reuses_the_staged_table_until_the_file_changes(make_workspace):

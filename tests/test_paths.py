@@ -100,3 +100,27 @@ def test_the_staged_customer_key_gives_the_same_transitions_as_the_id(single_sor
     keyed["customer_key"] = keyed["customer_id"].map({"a": 2, "b": 0, "c": 1})
     with_key = ordered(ibis.memtable(keyed), single_sort=single_sort)
     assert as_tuples(transitions_frame(with_key)) == as_tuples(transitions_frame(events(THREE_CUSTOMERS)))
+
+
+def test_a_quarter_read_from_the_staged_order_of_the_log_gives_the_sorted_neighbours():
+    # b's 09:04 event is the last of the quarter: its next event of the log (10 days later) is outside
+    from journeykit.paths import in_period
+
+    log = pd.DataFrame(THREE_CUSTOMERS + [("b", "2026-07-12 09:00", "checkout")],
+                       columns=["customer_id", "timestamp", "touchpoint"])
+    log["timestamp"] = pd.to_datetime(log["timestamp"])
+    log = log.sort_values(["customer_id", "timestamp", "touchpoint"], ignore_index=True)
+    same = log["customer_id"].shift(-1) == log["customer_id"]
+    log["following_touchpoint"] = log["touchpoint"].shift(-1).where(same)
+    log["following_timestamp"] = log["timestamp"].shift(-1).where(same)
+    end = pd.Timestamp("2026-07-10")
+    quarter = ibis.memtable(log[log["timestamp"] < end])
+    staged = in_period(quarter, end).execute().sort_values(["customer_id", "timestamp"], ignore_index=True)
+    sorted_ = ordered(ibis.memtable(log[log["timestamp"] < end].drop(columns=["following_touchpoint",
+                                                                           "following_timestamp"])))
+    sorted_ = sorted_.execute().sort_values(["customer_id", "timestamp"], ignore_index=True)
+    assert list(staged["next_touchpoint"].fillna("-")) == ["pricing", "checkout", "-", "pricing", "pricing", "-", "-"]
+    assert list(staged["next_touchpoint"].fillna("-")) == list(sorted_["next_touchpoint"].fillna("-"))
+    assert list(staged["seconds_to_next"].fillna(-1)) == list(sorted_["seconds_to_next"].fillna(-1))
+    whole = in_period(ibis.memtable(log)).execute().sort_values(["customer_id", "timestamp"], ignore_index=True)
+    assert whole.loc[5, "next_touchpoint"] == "checkout"  # the whole log: b's 09:04 is followed by checkout
