@@ -17,9 +17,11 @@ For each workspace (made by ``generate_events.py``):
    counts and means, so that every column is computed but the rows stay in the engine; step 3 likewise
    keeps them in the engine and pulls a sample), ``kit_conformance`` (``validation.conformance``).
    ``kit_all`` runs all five in one process, ``kit_core`` the three core ones (transitions, funnel,
-   touchpoint statistics); there transitions and statistics read the study's one sort of the quarter
-   (``Engine.ordered``, as steps 5 and 10 do), while each alone sorts the events itself. ``kit_features_frame`` (not part of ``kit_all``) pulls every customer's row into
-   pandas, for reference.
+   touchpoint statistics); there transitions and statistics read the study's order of the quarter
+   (``Engine.ordered``, as step 5 does: on a log staged by journeykit a filter of the staged file, whose
+   events carry each customer's following event, sorted once at staging), while each alone sorts the events
+   itself, as the hand-written SQL does. ``kit_features_frame`` (not part of ``kit_all``) pulls every
+   customer's row into pandas, for reference.
 3. **sql_***: the same three core outputs written by hand in DuckDB SQL on the staged Parquet file, each
    alone and together (``sql_core``); the kit's and the hand-written results are compared (``same``).
 

@@ -21,6 +21,7 @@ from .errors import Problem
 from .files import replacing, write_atomic
 from .findings import _duplicate_findings, _table_findings, plural
 from .model import Source
+from .paths import SINGLE_SORT_FROM
 from .pii import PersonalColumn, merged, scan
 from .readers import q
 from .source_mapping import _files, _mapped, _mapping_problems, _resolve_columns, _short, _slug
@@ -28,6 +29,7 @@ from .staging_cache import _fingerprint
 from .workspace import Workspace
 
 EXAMPLES = 5
+FOLLOWING_UNTIL = SINGLE_SORT_FROM  # events (20M); see _with_customer_key
 
 
 @dataclass
@@ -87,7 +89,8 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
         findings.append(Finding(name, "no_rows", f"{', '.join(shown)}: a header but no data rows; the steps that "
                                 f"need {name} will have nothing to measure", 0))
     with replacing(target) as temporary:
-        con.execute(f"COPY ({_with_customer_key(name)}) TO '{temporary.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+        written = _with_customer_key(name, info.rows)
+        con.execute(f"COPY ({written}) TO '{temporary.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
     info.path = str(target)
     meta = {"fingerprint": fingerprint, "info": asdict(info), "findings": [asdict(f) for f in findings]}
     write_atomic(meta_file, json.dumps(meta, indent=1, default=str))
@@ -96,7 +99,7 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
     return _Staged(info, [], findings)
 
 
-def _with_customer_key(name: str) -> str:
+def _with_customer_key(name: str, rows: int) -> str:
     """The staged table as written. The events get three columns and are written in customer and time order:
 
     - ``customer_key``: a whole number per customer, its rank among the log's distinct ids (0, 1, ...: the
@@ -108,18 +111,21 @@ def _with_customer_key(name: str) -> str:
     - ``following_touchpoint``, ``following_timestamp``: the customer's next event in the whole log (ties
       on the time broken by touchpoint, as :func:`journeykit.paths.ordered` does), blank on their last
       event. A quarter's order per customer is then a filter, not a sort (:func:`journeykit.paths.in_period`).
+      Only for logs of fewer than :data:`FOLLOWING_UNTIL` events: the window needs a second sort of the
+      whole log, which at 100M events needed more than 26 GB of spill files on a 24 GB machine. Bigger logs
+      are sorted per quarter and range of customer keys by the analyses instead (same results).
 
-    The log is sorted once here, by one sort of the whole table (a window per customer spills without bound
-    on DuckDB at 100M events). The key never leaves the engine: outputs name customers by ``customer_id``.
+    The key never leaves the engine: outputs name customers by ``customer_id``.
     """
     if name != "events":
         return f"SELECT * FROM {q(name)}"
     order = "k.customer_key, e.timestamp, e.touchpoint"
-    same = f"lead(k.customer_key) OVER (ORDER BY {order}) = k.customer_key"
-    return (f"SELECT e.*, k.customer_key, "
-            f"CASE WHEN {same} THEN lead(e.touchpoint) OVER (ORDER BY {order}) END AS following_touchpoint, "
-            f"CASE WHEN {same} THEN lead(e.timestamp) OVER (ORDER BY {order}) END AS following_timestamp "
-            f"FROM {q(name)} e JOIN (SELECT customer_id, "
+    following = ""
+    if rows < FOLLOWING_UNTIL:
+        same = f"lead(k.customer_key) OVER (ORDER BY {order}) = k.customer_key"
+        following = (f", CASE WHEN {same} THEN lead(e.touchpoint) OVER (ORDER BY {order}) END AS following_touchpoint"
+                     f", CASE WHEN {same} THEN lead(e.timestamp) OVER (ORDER BY {order}) END AS following_timestamp")
+    return (f"SELECT e.*, k.customer_key{following} FROM {q(name)} e JOIN (SELECT customer_id, "
             "(row_number() OVER (ORDER BY customer_id) - 1)::BIGINT AS customer_key "
             f"FROM (SELECT DISTINCT customer_id FROM {q(name)})) k USING (customer_id) ORDER BY {order}")
 

@@ -91,23 +91,29 @@ def test_slices_of_a_staged_log_follow_the_whole_number_key(monkeypatch):
 
 
 @pytest.mark.parametrize("quarter", ["2026Q2", "2026Q3"])
-def test_a_staged_log_orders_a_quarter_without_a_sort_and_the_same_as_sorting(quarter, tmp_path):
-    # the staged file carries each customer's next event: a quarter's order is a filter of it
+@pytest.mark.parametrize("big", [False, True])
+def test_a_staged_log_orders_a_quarter_without_a_sort_and_the_same_as_sorting(quarter, big, tmp_path, monkeypatch):
+    # the staged file carries each customer's next event: a quarter's order is a filter of it; a log too big
+    # for that at staging (made "big" here by lowering the threshold) is sorted per quarter, with the same rows
     import shutil
     from pathlib import Path
 
     import journeykit as jk
-    from journeykit import engine
+    from journeykit import engine, staging
     from journeykit.paths import transitions_frame
     from journeykit.touchpoints import _statistics
 
+    if big:
+        monkeypatch.setattr(staging, "FOLLOWING_UNTIL", 100)
     workspace = tmp_path / "workspace"
     shutil.copytree(Path(__file__).resolve().parent.parent / "sample_data", workspace,
                     ignore=shutil.ignore_patterns(".journeykit", "measures", "history"))
     study = jk.study(workspace, quarter)
+    assert ("following_timestamp" in study.table("events").columns) is not big
     staged = study.engine.ordered(quarter)
-    assert not engine._is_temporary(staged)  # read from the file, not sorted into a table
-    events = study.table("events").drop("following_touchpoint", "following_timestamp")
+    assert engine._is_temporary(staged) is big  # sorted into a table, or read from the file
+    events = study.table("events").drop(*[c for c in ("following_touchpoint", "following_timestamp")
+                                          if c in study.table("events").columns])
     sorted_ = engine.per_customers(events, jk.paths.ordered)
     pd.testing.assert_frame_equal(transitions_frame(staged), transitions_frame(sorted_))
     pd.testing.assert_frame_equal(_statistics(staged).execute().sort_values("touchpoint", ignore_index=True),
