@@ -31,7 +31,7 @@ SINGLE_SORT_FROM = 20_000_000
 
 def customer(table: ibis.Table) -> ibis.Column:
     """The column that tells customers apart inside the engine: the staged ``customer_key`` (whole numbers,
-    see :func:`journeykit.staging._with_customer_key`) when the table has it, else ``customer_id``.
+    see :func:`journeykit.staging._as_written`) when the table has it, else ``customer_id``.
 
     Partitions, sorts and distinct counts of customers use it; both give the same results.
     """
@@ -61,7 +61,7 @@ def in_period(events: ibis.Table, end=None) -> ibis.Table:
     """:func:`ordered`'s columns read from the staged order of the log instead of a sort.
 
     ``events`` is the staged event table (it has ``following_touchpoint`` and ``following_timestamp``, the
-    customer's next event in the whole log, see :func:`journeykit.staging._with_customer_key`), filtered to a
+    customer's next event in the whole log, see :func:`journeykit.staging._as_written`), filtered to a
     period that ends before ``end`` (``None``: the whole log). A customer's next event within the period is
     the next one of the log when that one comes before ``end``: the events are sorted by time, so no other
     event of the period can come between. Same rows, same tie-break, no sort.

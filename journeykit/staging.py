@@ -29,7 +29,7 @@ from .staging_cache import _fingerprint
 from .workspace import Workspace
 
 EXAMPLES = 5
-FOLLOWING_UNTIL = SINGLE_SORT_FROM  # events (20M); see _with_customer_key
+FOLLOWING_UNTIL = SINGLE_SORT_FROM  # events (20M); see _as_written
 
 
 @dataclass
@@ -89,7 +89,7 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
         findings.append(Finding(name, "no_rows", f"{', '.join(shown)}: a header but no data rows; the steps that "
                                 f"need {name} will have nothing to measure", 0))
     with replacing(target) as temporary:
-        written = _with_customer_key(name, info.rows)
+        written = _as_written(name, info.rows)
         con.execute(f"COPY ({written}) TO '{temporary.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
     info.path = str(target)
     meta = {"fingerprint": fingerprint, "info": asdict(info), "findings": [asdict(f) for f in findings]}
@@ -99,7 +99,7 @@ def _stage(con, ws: Workspace, name: str, source: Source, folder: Path, refresh:
     return _Staged(info, [], findings)
 
 
-def _with_customer_key(name: str, rows: int) -> str:
+def _as_written(name: str, rows: int) -> str:
     """The staged table as written. The events get three columns and are written in customer and time order:
 
     - ``customer_key``: a whole number per customer, its rank among the log's distinct ids (0, 1, ...: the

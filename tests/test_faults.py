@@ -9,6 +9,7 @@ seconds.
 from __future__ import annotations
 
 import json
+import gc
 import multiprocessing
 import os
 import random
@@ -41,6 +42,9 @@ def problem_for(journey: Journey) -> Journey:
 
 def _saver(folder: str, log: str) -> None:
     """Save forever, alternating update() and save(); log each revision once its save has returned."""
+    # a forked child must not finalise what it inherited (engine connections whose threads stayed in the
+    # parent): it once crashed in the garbage collector, which would count as one more kill
+    gc.freeze()
     ws = Workspace.open(folder)
     while True:
         if ws.journey.revision % 2:
