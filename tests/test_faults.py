@@ -8,8 +8,8 @@ seconds.
 
 from __future__ import annotations
 
-import json
 import gc
+import json
 import multiprocessing
 import os
 import random
