@@ -204,22 +204,20 @@ def computed_once(table: ibis.Table) -> Iterator[ibis.Table]:
         drop_temporary(stored)
 
 
-def per_customers(events: ibis.Table, build: Callable[[ibis.Table], ibis.Table],
-                  slice_events: int | None = None) -> ibis.Table:
+def per_customers(events: ibis.Table, build: Callable[[ibis.Table], ibis.Table]) -> ibis.Table:
     """``build(events)`` computed into a temporary table (see :func:`temporary`), one slice of customers at a
     time when ``events`` is large and lives in DuckDB.
 
     ``build`` must treat every customer apart (a window per customer, then rows per customer), so that
     slices of customers give the rows of the whole. On DuckDB a window per customer over more than about
     :data:`SLICE_EVENTS` events spills without bound (at 100M events it wrote over 40 GB of spill files);
-    slices of that size each sort in memory. Spark partitions by customer itself: one query.
-    ``slice_events`` overrides :data:`SLICE_EVENTS` (a group-by per customer needs less memory per event than
-    a window). Slices are ranges of the staged ``customer_key``, so each reads only its row groups of the
-    key-ordered file (see :func:`_slice_conditions`); at 100M events this cut the shared sort from 67 s to
-    42 s and conformance from 53 s to 17 s.
+    slices of that size each sort in memory. Spark partitions by customer itself: one query. Slices are
+    ranges of the staged ``customer_key``, so each reads only its row groups of the key-ordered file (see
+    :func:`_slice_conditions`); at 100M events this cut the shared sort from 67 s to 42 s and conformance
+    from 53 s to 17 s.
     """
     con = events._find_backend(use_default=True)
-    slices = customer_slices(events, slice_events)
+    slices = customer_slices(events)
     if slices <= 1:
         return temporary(build(events))
     parts = [events.filter(condition) for condition in _slice_conditions(events, slices)]
@@ -246,12 +244,12 @@ def _slice_conditions(events: ibis.Table, slices: int) -> list[ibis.Expr]:
     return [(key >= low + index * step) & (key < low + (index + 1) * step) for index in range(slices)]
 
 
-def customer_slices(events: ibis.Table, slice_events: int | None = None) -> int:
+def customer_slices(events: ibis.Table) -> int:
     """How many slices of customers :func:`per_customers` cuts ``events`` into: 1 unless it lives in DuckDB
-    and holds more than ``slice_events`` (default :data:`SLICE_EVENTS`) rows (one count query on DuckDB)."""
+    and holds more than :data:`SLICE_EVENTS` rows (one count query on DuckDB)."""
     if events._find_backend(use_default=True).name != "duckdb":
         return 1
-    return max(1, -(-int(events.count().execute()) // (slice_events or SLICE_EVENTS)))
+    return max(1, -(-int(events.count().execute()) // SLICE_EVENTS))
 
 
 def temporary(table: ibis.Table) -> ibis.Table:

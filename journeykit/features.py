@@ -50,12 +50,6 @@ from .quarters import Quarter
 from .stages import with_stages
 
 SECONDS_PER_DAY = 86_400
-# Above this many events in the quarter, DuckDB aggregates the behaviour one slice of customers at a time.
-# At 100M events: unsliced 15 GB peak (DuckDB at its memory limit). Slices are ranges of the staged
-# customer_key, each reading only its row groups: slices of 35M events took 36.0 s (68.9 CPU-s), of 12M
-# 28.2 s (53.8 CPU-s), of 6M 28.2 s, all about 6.5 GB (before the key, when each slice read and hashed the
-# whole log, 12M slices cost 191 CPU-s).
-SLICE_EVENTS = 12_000_000
 SCORES = ("nps", "csat", "ces")
 
 # What each feature means, for documentation and for the labels of the persona profiles.
@@ -147,18 +141,22 @@ def _per_customer(study, events: ibis.Table, period: Quarter) -> ibis.Table:
     """:func:`_behaviour` of the quarter's events: an expression, or on a big DuckDB log a temporary table
     computed one slice of customers at a time (:func:`~journeykit.engine.per_customers`) and kept for the
     study, because the day and session groups of 100M events (43M and 49M rows) do not fit in memory at once.
+
+    The slices are the windows' (:data:`journeykit.engine.SLICE_EVENTS`). At 100M events: unsliced 15 GB peak
+    (DuckDB at its memory limit); slices of 35M events 36.0 s (68.9 CPU-s), of 12M 28.2 s (53.8 CPU-s), of 6M
+    28.2 s, all about 6.5 GB.
     """
     channels = _channels(events)
 
     def build(part: ibis.Table) -> ibis.Table:
         return _behaviour(part, with_stages(part, study.journey), channels)
 
-    if customer_slices(events, SLICE_EVENTS) <= 1:
+    if customer_slices(events) <= 1:
         return build(events)
     key = f"behaviour {period}"
     tables = study.engine._tables
     if key not in tables:
-        tables[key] = per_customers(events, build, SLICE_EVENTS)
+        tables[key] = per_customers(events, build)
     return tables[key]
 
 

@@ -120,14 +120,15 @@ def _as_written(name: str, rows: int) -> str:
     if name != "events":
         return f"SELECT * FROM {q(name)}"
     order = "k.customer_key, e.timestamp, e.touchpoint"
-    following = ""
-    if rows < FOLLOWING_UNTIL:
-        same = f"lead(k.customer_key) OVER (ORDER BY {order}) = k.customer_key"
-        following = (f", CASE WHEN {same} THEN lead(e.touchpoint) OVER (ORDER BY {order}) END AS following_touchpoint"
-                     f", CASE WHEN {same} THEN lead(e.timestamp) OVER (ORDER BY {order}) END AS following_timestamp")
+    following = window = ""
+    if rows < FOLLOWING_UNTIL:  # one sort of the whole log; the next row counts when it is the same customer
+        same = "lead(k.customer_key) OVER log = k.customer_key"
+        following = (f", CASE WHEN {same} THEN lead(e.touchpoint) OVER log END AS following_touchpoint"
+                     f", CASE WHEN {same} THEN lead(e.timestamp) OVER log END AS following_timestamp")
+        window = f" WINDOW log AS (ORDER BY {order})"
     return (f"SELECT e.*, k.customer_key{following} FROM {q(name)} e JOIN (SELECT customer_id, "
             "(row_number() OVER (ORDER BY customer_id) - 1)::BIGINT AS customer_key "
-            f"FROM (SELECT DISTINCT customer_id FROM {q(name)})) k USING (customer_id) ORDER BY {order}")
+            f"FROM (SELECT DISTINCT customer_id FROM {q(name)})) k USING (customer_id){window} ORDER BY {order}")
 
 
 def _personal(con, name: str, source: Source, raw: readers.RawTable, used: dict[str, str],

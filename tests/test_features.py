@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import journeykit as jk
-from journeykit import features
+from journeykit import engine, features
 
 JOURNEY = """\
 name: Features by hand
@@ -79,7 +79,7 @@ def test_customers_without_stage_or_events_keep_their_row(frame):
 def test_slices_of_customers_give_the_same_rows(frame, tmp_path, monkeypatch):
     from conftest import write_workspace
 
-    monkeypatch.setattr(features, "SLICE_EVENTS", 3)  # 9 events: three slices of customers, as on a big log
+    monkeypatch.setattr(engine, "SLICE_EVENTS", 3)  # 9 events: three slices of customers, as on a big log
     folder = write_workspace(tmp_path / "ws", JOURNEY, {"events.csv": EVENTS, "survey.csv": SURVEY})
     study = jk.study(folder, "2026Q3")
     sliced = features.customer_features(study)
