@@ -21,6 +21,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from .i18n import number
 from .model import Journey
 
 KINDS = ("drop_off", "survey", "verbatims", "tickets", "loops")
@@ -182,13 +183,11 @@ def _pct(value: float, lang: str) -> str:
 
 
 def _int(value: float, lang: str) -> str:
-    text = f"{int(round(value)):,}"
-    return text.replace(",", "\u202f") if lang == "fr" else text
+    return number(int(round(value)), ",", lang)
 
 
 def _num(value: float, lang: str, decimals: int = 1) -> str:
-    text = f"{value:.{decimals}f}"
-    return text.replace(".", ",") if lang == "fr" else text
+    return number(value, f".{decimals}f", lang)
 
 
 class _Names:

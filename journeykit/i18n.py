@@ -67,3 +67,16 @@ def label(key: str, lang: str = "en", **values: object) -> str:
     if lang not in LANGS:
         raise ParameterError.invalid("lang", "journeykit", "'en' or 'fr'", lang)
     return LABELS[key][lang].format(**values)
+
+
+def number(value: float, spec: str, lang: str) -> str:
+    """``value`` formatted by ``spec``, the French way in French: thin space between thousands, decimal comma,
+    space before ``%``.
+
+    >>> number(1234.5, ",.1f", "en"), number(1234.5, ",.1f", "fr"), number(0.453, ".0%", "fr")
+    ('1,234.5', '1\u202f234,5', '45\u202f%')
+    """
+    text = format(value, spec)
+    if lang != "fr":
+        return text
+    return text.replace(",", "\u202f").replace(".", ",").replace("%", "\u202f%")

@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 
 from .export import page
+from .i18n import number
 from .model import Journey
 from .narrative import text
 from .quarters import Quarter
@@ -86,8 +87,7 @@ def _summary(folder: Path | None, step: str) -> dict | None:
 def _number(value, lang: str, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    formatted = f"{value:,.{decimals}f}"
-    return formatted.replace(",", "\u202f").replace(".", ",") if lang == "fr" else formatted
+    return number(value, f",.{decimals}f", lang)
 
 
 def index_html(folder: Path, runs, journey: Journey, period: Quarter, lang: str, earlier: Path | None) -> str:

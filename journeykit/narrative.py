@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from IPython.display import Markdown
 
-from .i18n import LANGS
+from .i18n import LANGS, number
 
 FOLDER = Path(__file__).parent / "data" / "narrative"
 
@@ -79,9 +79,7 @@ class _French:
         self.value = value
 
     def __format__(self, spec: str) -> str:
-        text = format(self.value, spec)
-        text = text.replace(",", "\u202f").replace(".", ",")
-        return text.replace("%", "\u202f%")
+        return number(self.value, spec, "fr")
 
 
 def say(study_or_lang, step: str, key: str, **values: object) -> Markdown:

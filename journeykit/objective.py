@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .i18n import number
 from .kpis import Measure, measure
 from .model import Text
 from .quarters import Quarter
@@ -64,10 +65,7 @@ def _number(value: float | None, spec: str, lang: str) -> str:
     >>> _number(1.84, ".1f", "fr"), _number(None, "g", "en"), _number(30.0, "g", "en")
     ('1,8', '-', '30')
     """
-    if value is None:
-        return "-"
-    text = format(value, spec)
-    return text.replace(".", ",") if lang == "fr" else text
+    return "-" if value is None else number(value, spec, lang)
 
 
 def review(study) -> ObjectiveReview:
